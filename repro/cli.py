@@ -1,0 +1,143 @@
+"""`repro` command line: claims, sources, prefetch, run, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from repro import spec as specs_mod
+
+
+def _claims_rows(specs) -> list[dict]:
+    rows = []
+    for s in specs:
+        runnable = s.kind in ("claim", "hypothesis")
+        rows.append({
+            "id": s.id,
+            "kind": s.kind,
+            "arxiv": s.source.arxiv,
+            "version": s.source.version,
+            "title": s.title,
+            "task": ",".join(t.task for t in s.targets) if runnable else None,
+            "setting": s.setting if runnable else None,
+            "reported": s.reported.value if s.kind == "claim" else None,
+            "tolerance": s.tolerance if s.kind == "claim" else None,
+            "expected": s.expected.direction if s.kind == "hypothesis" else None,
+            "seeds": s.seeds if runnable else None,
+            "treatment": (s.treatment.label or "treatment") if runnable else None,
+        })
+    return rows
+
+
+def cmd_claims_list(args) -> int:
+    specs = specs_mod.load_specs(args.paths or None)
+    if args.kind:
+        specs = [s for s in specs if s.kind == args.kind]
+    rows = _claims_rows(specs)
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    import pandas as pd
+
+    table = pd.DataFrame(rows)[["id", "kind", "arxiv", "task", "setting", "reported", "tolerance", "seeds"]]
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 40):
+        print(table.fillna("").to_string(index=False))
+    return 0
+
+
+def cmd_claims_show(args) -> int:
+    specs = {s.id: s for s in specs_mod.load_specs(args.paths or None)}
+    if args.id not in specs:
+        close = [i for i in specs if args.id in i]
+        print(f"no spec with id {args.id!r}" + (f"; did you mean one of {close}?" if close else ""),
+              file=sys.stderr)
+        return 2
+    print(json.dumps(specs[args.id].model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_claims_validate(args) -> int:
+    try:
+        specs = specs_mod.load_specs(args.paths or None)
+    except specs_mod.SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    counts = {k: sum(s.kind == k for s in specs) for k in ("claim", "hypothesis", "background")}
+    print(f"ok: {len(specs)} specs ({', '.join(f'{v} {k}' for k, v in counts.items())})")
+    return 0
+
+
+def cmd_run(args) -> int:
+    import fnmatch
+
+    from repro.pipeline import run_claims
+
+    select = None
+    if args.only:
+        select = lambda spec_id: any(fnmatch.fnmatch(spec_id, pattern) for pattern in args.only)  # noqa: E731
+    outcome = run_claims(args.profile, seeds=args.seeds, select=select, store_root=args.store,
+                         report_dir=args.report, progress=not args.quiet)
+    for result in outcome.results:
+        effect = f"{result.effect['mean']:+.2f}" if result.effect else "–"
+        print(f"{result.verdict:>15}  {effect:>7}  {result.id}")
+    if outcome.report:
+        print(f"report: {outcome.report['html']}  ({outcome.trained} run(s) trained)")
+    return 1 if any(r.verdict == "error" for r in outcome.results) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repro", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    claims = sub.add_parser("claims", help="list, show and validate claim specs")
+    claims_sub = claims.add_subparsers(dest="claims_cmd", required=True)
+    p = claims_sub.add_parser("list", help="list specs")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--kind", choices=["claim", "hypothesis", "background"])
+    p.add_argument("paths", nargs="*", type=Path)
+    p.set_defaults(func=cmd_claims_list)
+    p = claims_sub.add_parser("show", help="show one spec as JSON")
+    p.add_argument("id")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.set_defaults(func=cmd_claims_show)
+    p = claims_sub.add_parser("validate", help="validate spec files (default: claims/)")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.set_defaults(func=cmd_claims_validate)
+
+    p = sub.add_parser("run", help="train, evaluate and verify every runnable claim; write the report")
+    p.add_argument("--profile", default="smoke", help="smoke (default, CPU, minutes) or full (GPU, the papers' setup)")
+    p.add_argument("--seeds", type=int, help="seeds per claim (default: the profile's, else the spec's)")
+    p.add_argument("--only", nargs="+", metavar="PATTERN", help="spec ids or glob patterns to run")
+    p.add_argument("--store", type=Path, help="where run results are kept (default: ./store)")
+    p.add_argument("--report", type=Path, help="report folder (default: reports/<profile>)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_run)
+
+    try:
+        from repro import sources
+    except ImportError:  # pragma: no cover - only while the module is being written
+        sources = None
+    if sources is not None and hasattr(sources, "register_cli"):
+        sources_parser = sub.add_parser("sources", help="arXiv records behind the specs")
+        sources.register_cli(sources_parser.add_subparsers(dest="sources_cmd", required=True))
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except specs_mod.SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

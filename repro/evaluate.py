@@ -1,0 +1,143 @@
+"""Metrics as pure functions (no model in here), and the test sets the evaluation builds.
+
+- accuracy for classification and multiple choice;
+- SQuAD-style answer normalisation, F1 and exact match, and XTREME's QA score (mean of both);
+- retrieval: Tatoeba accuracy (nearest neighbour by cosine) and BUCC F1 with XTREME's threshold
+  search over the mined pairs' scores;
+- the generalized setting: sentence 1 in language A, sentence 2 in language B, every ordered pair.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import string
+import unicodedata
+
+import numpy as np
+from datasets import Dataset
+
+# --- classification ---------------------------------------------------------------------------
+
+
+def accuracy(predictions, labels) -> float:
+    predictions, labels = np.asarray(predictions), np.asarray(labels)
+    if len(labels) == 0:
+        raise ValueError("accuracy of an empty set is undefined")
+    return float((predictions == labels).mean())
+
+
+def generalized_pairs(test: dict[str, Dataset], languages: list[str] | None = None,
+                      same_language: bool = True) -> dict[tuple[str, str], Dataset]:
+    """Every ordered pair (A, B): sentence1 from A's row i, sentence2 from B's row i, B's label.
+
+    The test sets must be parallel (row i is the same item in every language); the labels are
+    checked to agree, so a non-parallel input fails loudly instead of giving a wrong matrix.
+    """
+    languages = languages or list(test)
+    n = len(test[languages[0]])
+    for lang in languages:
+        if len(test[lang]) != n:
+            raise ValueError(f"test sets are not parallel: {languages[0]} has {n} rows, {lang} {len(test[lang])}")
+    labels = test[languages[0]]["label"]
+    for lang in languages[1:]:
+        if test[lang]["label"] != labels:
+            raise ValueError(f"test sets are not parallel: labels of {lang} differ from {languages[0]}")
+    pairs = {}
+    for a in languages:
+        for b in languages:
+            if a == b and not same_language:
+                continue
+            pairs[(a, b)] = Dataset.from_dict({
+                "sentence1": test[a]["sentence1"], "sentence2": test[b]["sentence2"], "label": labels,
+            })
+    return pairs
+
+
+# --- extractive QA (SQuAD / XTREME conventions) -----------------------------------------------
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
+_PUNCT = set(string.punctuation)
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD's normalisation (lower case, no punctuation, no English articles, single spaces),
+    extended as MLQA does to Unicode punctuation so that non-Latin scripts are treated alike."""
+    text = text.lower()
+    text = "".join(ch for ch in text if ch not in _PUNCT and not unicodedata.category(ch).startswith("P"))
+    text = _ARTICLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def qa_f1(prediction: str, truth: str) -> float:
+    pred_tokens, true_tokens = normalize_answer(prediction).split(), normalize_answer(truth).split()
+    if not pred_tokens or not true_tokens:
+        return float(pred_tokens == true_tokens)
+    common = collections.Counter(pred_tokens) & collections.Counter(true_tokens)
+    same = sum(common.values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(pred_tokens), same / len(true_tokens)
+    return 2 * precision * recall / (precision + recall)
+
+
+def qa_exact(prediction: str, truth: str) -> float:
+    return float(normalize_answer(prediction) == normalize_answer(truth))
+
+
+def qa_scores(predictions: list[str], answers: list[list[str]]) -> dict[str, float]:
+    """F1 and EM as percentages-in-[0,1], max over the gold answers; qa_score = their mean."""
+    if len(predictions) != len(answers):
+        raise ValueError(f"{len(predictions)} predictions for {len(answers)} questions")
+    if not answers:
+        raise ValueError("QA scores of an empty set are undefined")
+    f1 = np.mean([max(qa_f1(p, t) for t in truths) for p, truths in zip(predictions, answers)])
+    em = np.mean([max(qa_exact(p, t) for t in truths) for p, truths in zip(predictions, answers)])
+    return {"f1": float(f1), "exact_match": float(em), "qa_score": float((f1 + em) / 2)}
+
+
+# --- retrieval --------------------------------------------------------------------------------
+
+
+def _normalise_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return x / np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None)
+
+
+def tatoeba_accuracy(source: np.ndarray, target: np.ndarray) -> float:
+    """Row i of source and target are translations; accuracy of cosine nearest-neighbour search."""
+    sims = _normalise_rows(source) @ _normalise_rows(target).T
+    return float((sims.argmax(axis=1) == np.arange(len(source))).mean())
+
+
+def bucc_f1(source: np.ndarray, target: np.ndarray, gold: set[tuple[int, int]] | None = None) -> dict[str, float]:
+    """Mine one candidate per source sentence (cosine nearest neighbour), then choose the score
+    threshold that maximises F1 against the gold pairs, as XTREME's BUCC evaluation does.
+
+    By default the gold pairs are (i, i). Returns f1, precision, recall and the threshold.
+    """
+    sims = _normalise_rows(source) @ _normalise_rows(target).T
+    best = sims.argmax(axis=1)
+    scores = sims[np.arange(len(source)), best]
+    gold = gold if gold is not None else {(i, i) for i in range(min(len(source), len(target)))}
+    if not gold:
+        raise ValueError("BUCC F1 needs at least one gold pair")
+    order = np.argsort(-scores)
+    correct = np.array([(int(i), int(best[i])) in gold for i in order], dtype=np.float64)
+    tp = np.cumsum(correct)
+    predicted = np.arange(1, len(order) + 1)
+    precision, recall = tp / predicted, tp / len(gold)
+    f1 = np.where(tp > 0, 2 * precision * recall / np.clip(precision + recall, 1e-12, None), 0.0)
+    k = int(f1.argmax())
+    return {"f1": float(f1[k]), "precision": float(precision[k]), "recall": float(recall[k]),
+            "threshold": float(scores[order[k]])}
+
+
+# --- aggregation ------------------------------------------------------------------------------
+
+
+def mean_over_languages(per_language: dict[str, float], include_english: bool) -> float:
+    values = [v for lang, v in per_language.items() if include_english or lang != "en"]
+    if not values:
+        raise ValueError("no languages to average over")
+    return float(np.mean(values))

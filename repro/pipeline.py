@@ -1,0 +1,49 @@
+"""The whole flow in one call: specs -> plans -> runs (store) -> verdicts -> report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from repro import plan as planner
+from repro import runner, verify
+from repro.profiles import get_profile
+from repro.spec import load_specs
+from repro.store import DEFAULT_ROOT, Store
+
+REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
+
+
+@dataclass
+class Outcome:
+    results: list[verify.ClaimResult]
+    plans: list[planner.ClaimPlan]
+    report: dict | None
+    trained: int
+
+
+def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=None, select=None,
+               store_root: Path | None = None, report_dir: Path | None = None, progress: bool = True,
+               train: bool = True) -> Outcome:
+    """Run every runnable spec (or those whose id ``select`` accepts) and write the report.
+
+    With ``train=False`` nothing trains: the verdicts read what the store holds (pytest's report).
+    """
+    profile = get_profile(profile_name)
+    specs = load_specs(paths)
+    chosen = [s for s in specs if select is None or select(s.id)]
+    plans, runs = planner.plan_all(chosen, profile, seeds)
+    store = Store(Path(store_root or DEFAULT_ROOT) / profile.name)
+    before = sum(store.has_success(r) for r in runs)
+    if train:
+        results = runner.run_all(runs, store, progress=progress)
+    else:
+        results = {r.key: store.get(r) for r in runs if store.get(r) is not None}
+    verdicts = [verify.verify(p, results, profile.comparable) for p in plans]
+    report = None
+    if report_dir is not False:
+        from repro.report import render
+
+        out = Path(report_dir or REPORTS_DIR / profile.name)
+        report = render(verdicts, plans, chosen, profile, results, out)
+    return Outcome(results=verdicts, plans=plans, report=report, trained=len(runs) - before)

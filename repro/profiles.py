@@ -1,0 +1,112 @@
+"""Profiles: where a spec's recipe runs, at what scale, and whether its verdict counts.
+
+``smoke`` runs every recipe on the embedded tiny encoder and the embedded benchmark (a scale
+analog: never evidence about the paper). ``full`` runs the paper's model on the real datasets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from repro.spec import Hyperparameters
+
+# Task kinds the trainer can run today; a target of another kind is reported as "not run: needs ...".
+SUPPORTED_KINDS = ("pair_classification", "qa", "multiple_choice", "retrieval")
+
+# Kind of every task name a spec may use (targets and intermediate tasks).
+TASK_KIND = {
+    "xnli": "pair_classification", "pawsx": "pair_classification", "mnli": "pair_classification",
+    "qqp": "pair_classification", "anli": "pair_classification", "sst2": "single_classification",
+    "panx": "token_classification", "udpos": "token_classification",
+    "xquad": "qa", "mlqa": "qa", "tydiqa": "qa", "squad": "qa", "squad_v2": "qa",
+    "hellaswag": "multiple_choice", "cosmosqa": "multiple_choice", "commonsenseqa": "multiple_choice",
+    "copa": "multiple_choice",
+    "bucc": "retrieval", "tatoeba": "retrieval",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    comparable: bool  # may a verdict against the paper's number be asserted on this profile?
+    description: str
+    # spec task name -> task name in this profile's task source ("embedded" or "hub")
+    task_source: str
+    task_map: dict[str, str]
+    model_source: str
+    data_seed: int = 0
+    default_seeds: int | None = None  # None: the spec's own seed count
+    # smoke: fixed optimisation budget instead of the paper's epochs
+    max_steps: int | None = None
+    intermediate_max_steps: int | None = None
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    max_length: int | None = None
+    control: bool = False  # also run the baselines on a no-pretraining encoder
+    extra: dict = field(default_factory=dict)  # more hyperparameters every run of the profile gets
+
+    def resolve_task(self, task: str) -> str | None:
+        """The concrete task this profile runs for a spec task, or None if it has none."""
+        return self.task_map.get(task)
+
+    def scale(self, hp: Hyperparameters, *, intermediate: bool = False) -> dict:
+        """The hyperparameters a run on this profile uses (spec values, scaled for smoke)."""
+        resolved = hp.model_dump()
+        resolved["max_steps"] = self.intermediate_max_steps if intermediate else self.max_steps
+        for name in ("learning_rate", "batch_size", "max_length"):
+            value = getattr(self, name)
+            if value is not None:
+                resolved[name] = value
+        resolved.update(self.extra)
+        if self.max_steps is not None:
+            # a fixed step budget replaces epochs on scaled-down profiles
+            resolved["epochs"] = None
+            resolved["select_on"] = "last"
+        return resolved
+
+
+_EMBEDDED_TASKS = {
+    name: name
+    for name in ("xnli", "pawsx", "mnli", "qqp", "squad", "tydiqa", "xquad", "mlqa", "hellaswag", "copa",
+                 "tatoeba", "bucc")
+}
+# analogs that stand in for real tasks the embedded benchmark has no copy of
+_EMBEDDED_TASKS.update({"xquad": "tydiqa", "mlqa": "tydiqa", "anli": "mnli", "cosmosqa": "hellaswag",
+                        "commonsenseqa": "hellaswag", "squad_v2": "squad"})
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile(
+        name="smoke",
+        comparable=False,
+        description=(
+            "embedded tiny XLM-R-architecture encoder and embedded synthetic benchmark, CPU, minutes: "
+            "checks the pipeline; a scale analog, never evidence about the paper"
+        ),
+        task_source="embedded",
+        task_map=_EMBEDDED_TASKS,
+        model_source="embedded",
+        default_seeds=3,
+        max_steps=250,
+        intermediate_max_steps=250,
+        learning_rate=3e-4,
+        batch_size=32,
+        max_length=64,
+        control=True,
+        # frozen embeddings stopped the tiny classifier collapsing to one class (benchmark notes)
+        extra={"freeze_embeddings": True},
+    ),
+    "full": Profile(
+        name="full",
+        comparable=True,
+        description="the paper's model on the real hub datasets, GPU runners",
+        task_source="hub",
+        task_map={name: name for name in TASK_KIND if TASK_KIND[name] in SUPPORTED_KINDS},
+        model_source="hub",
+    ),
+}
+
+
+def get_profile(name: str) -> Profile:
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}; expected one of {sorted(PROFILES)}")
+    return PROFILES[name]
