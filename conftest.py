@@ -41,9 +41,8 @@ class ClaimItem(pytest.Item):
     def __init__(self, *, spec, **kwargs):
         super().__init__(**kwargs)
         self.spec = spec
-        for target in spec.targets:  # so that `-k "claim and pawsx"` selects by task too
-            self.keywords[target.task] = True
-        self.keywords[spec.kind] = True
+        # so that `-k "claim and pawsx"` selects by target task, and `-k hypothesis` by kind
+        self.extra_keyword_matches.update({t.task for t in spec.targets} | {spec.kind})
 
     def runtest(self):
         from repro import plan as planner

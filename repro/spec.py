@@ -72,6 +72,13 @@ class Source(Strict):
         # YAML reads 2104.08645 as a float and would drop trailing zeros: insist on a string.
         if not isinstance(value, str):
             raise ValueError("write the arXiv id as a quoted string, e.g. '2104.08645'")
+        match = re.match(r"^(\d{2})(\d{2})\.(\d+)$", value)
+        if match:
+            year, month, number = int(match[1]), int(match[2]), match[3]
+            if not 1 <= month <= 12:
+                raise ValueError(f"arXiv id {value!r} has month {month:02d}; expected YYMM.NNNNN")
+            if (year, month) >= (15, 1) and len(number) != 5:
+                raise ValueError(f"arXiv ids since 2015 have five digits after the dot; got {value!r}")
         return value
 
 
@@ -226,7 +233,8 @@ class Runnable(SpecBase):
                 raise ValueError(
                     f"setting 'generalized' needs sentence-pair targets (xnli, pawsx); got {bad}"
                 )
-        if self.baseline == self.treatment:
+        # the label is only a display name: two recipes that differ in nothing else are the same
+        if self.baseline.model_dump(exclude={"label"}) == self.treatment.model_dump(exclude={"label"}):
             raise ValueError("baseline and treatment are the same recipe: nothing to compare")
         return self
 
