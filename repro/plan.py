@@ -107,12 +107,11 @@ def task_revision(source: str, name: str, data_seed: int) -> str:
         from repro.tasks.embedded import load_embedded_task
 
         return load_embedded_task(name, seed=data_seed).revision
-    from repro.tasks.hub import HUB_TASKS
+    from repro.tasks.hub import hub_task_revision
 
-    return HUB_TASKS[name].revision
+    return hub_task_revision(name)
 
 
-@lru_cache(maxsize=None)
 def model_ref(profile: Profile, model: str, pretrained: bool = True) -> ModelRef:
     if profile.model_source == "embedded":
         from repro.models.embedded import embedded_model_revision

@@ -21,19 +21,15 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from datasets import Dataset, concatenate_datasets
 from transformers import (
-    AutoModelForSequenceClassification,
     AutoTokenizer,
-    DataCollatorWithPadding,
     Trainer,
     TrainingArguments,
     set_seed,
 )
 
-from repro import evaluate as ev
 from repro.plan import RunSpec
 from repro.tasks.base import TaskData
 
@@ -111,22 +107,6 @@ class RecipeTrainer(Trainer):
 # --- data -------------------------------------------------------------------------------------
 
 
-def augment_pairs(dataset: Dataset, table: dict[str, list[str]], copies: int, seed: int) -> Dataset:
-    """RS-DA: N augmented copies of every example, each word drawn from itself and its neighbours."""
-    from repro.tasks.synonyms import augment_sentence
-
-    rng = random.Random(seed)
-    columns = {name: [] for name in dataset.column_names}
-    for row in dataset:
-        for _ in range(copies):
-            for name in dataset.column_names:
-                value = row[name]
-                if name in ("sentence1", "sentence2"):
-                    value = augment_sentence(value, table, rng)
-                columns[name].append(value)
-    return Dataset.from_dict(columns, features=dataset.features)
-
-
 def synonym_table(kind: str) -> dict[str, list[str]]:
     if kind == "embedded":
         from repro.tasks.embedded import embedded_synonym_table
@@ -135,16 +115,6 @@ def synonym_table(kind: str) -> dict[str, list[str]]:
     from repro.tasks.synonyms import counterfitted_table
 
     return counterfitted_table()
-
-
-def tokenize_pairs(dataset: Dataset, tokenizer, max_length: int) -> Dataset:
-    def encode(batch):
-        encoded = tokenizer(batch["sentence1"], batch["sentence2"], truncation=True, max_length=max_length)
-        encoded["labels"] = batch["label"]
-        encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
-        return encoded
-
-    return dataset.map(encode, batched=True, remove_columns=dataset.column_names)
 
 
 # --- training arguments -----------------------------------------------------------------------
@@ -219,73 +189,50 @@ def _freeze_embeddings(model, hp: dict) -> None:
             param.requires_grad_(False)
 
 
-@torch.no_grad()
-def predict_pairs(model, tokenizer, dataset: Dataset, max_length: int, batch_size: int = 128) -> np.ndarray:
-    model.eval()
-    collator = DataCollatorWithPadding(tokenizer)
-    device = next(model.parameters()).device
-    encoded = tokenizer(dataset["sentence1"], dataset["sentence2"], truncation=True, max_length=max_length)
-    order = np.argsort([len(ids) for ids in encoded["input_ids"]])  # similar lengths pad little
-    predictions = np.empty(len(dataset), dtype=np.int64)
-    for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
-        batch = collator([{k: encoded[k][i] for k in encoded} for i in idx])
-        logits = model(**{k: v.to(device) for k, v in batch.items()}).logits
-        predictions[idx] = logits.argmax(-1).cpu().numpy()
-    return predictions
+def _model_and_tokenizer(run: RunSpec, store, kind, task: TaskData):
+    set_seed(run.seed)  # the head's initialisation comes from the RunSpec's seed
+    path = resolve_model_path(run, store)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = kind.auto_model.from_pretrained(path, **kind.model_kwargs(task))
+    _freeze_embeddings(model, run.hp)
+    return model, tokenizer
 
 
-def evaluate_pairs(model, tokenizer, task: TaskData, max_length: int) -> dict:
-    """English dev, zero-shot per language, and the generalized matrix (every ordered pair)."""
-    def acc(dataset):
-        return ev.accuracy(predict_pairs(model, tokenizer, dataset, max_length), dataset["label"])
-
-    metrics = {"per_language": {lang: {"accuracy": acc(ds)} for lang, ds in task.test.items()}}
-    if task.dev is not None:
-        metrics["dev"] = {"accuracy": acc(task.dev)}
-    if task.parallel:
-        pairs = ev.generalized_pairs(task.test, same_language=False)
-        # one forward pass over all pairs: far cheaper than one call per pair of languages
-        joined = concatenate_datasets(list(pairs.values()))
-        predictions = predict_pairs(model, tokenizer, joined, max_length)
-        metrics["generalized"] = {}
-        start = 0
-        for (a, b), ds in pairs.items():
-            part = predictions[start:start + len(ds)]
-            metrics["generalized"][f"{a}|{b}"] = {"accuracy": ev.accuracy(part, ds["label"])}
-            start += len(ds)
-    return metrics
+def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bool) -> tuple[RecipeTrainer, dict]:
+    """Train with the RunSpec's hyperparameters and objective, resuming from a checkpoint if any."""
+    args = training_arguments(run.hp, store.checkpoint_dir(run), run.seed, n_train=n_train, progress=progress)
+    trainer = RecipeTrainer(args=args, objective=run.objective_config, **trainer_kwargs)
+    resume = _last_checkpoint(store.checkpoint_dir(run))
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=resume)
+    return trainer, {"steps": output.global_step, "loss": output.training_loss, "examples": n_train,
+                     "seconds": time.perf_counter() - started, "resumed_from": resume}
 
 
-def finetune_pairs(run: RunSpec, store, *, progress: bool = True) -> dict:
+def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
+    """English fine-tuning with the recipe's objective, then zero-shot evaluation everywhere."""
+    from repro.kinds import kind_of
+
     hp, objective = run.hp, run.objective_config
     task = load_task(run)
-    set_seed(run.seed)
-    model_path = resolve_model_path(run, store)
-    tokenizer = AutoTokenizer.from_pretrained(model_path)
-    model = AutoModelForSequenceClassification.from_pretrained(model_path, num_labels=task.num_labels)
-    _freeze_embeddings(model, hp)
+    kind = kind_of(task)
+    model, tokenizer = _model_and_tokenizer(run, store, kind, task)
     train = task.train["en"]
     if objective["name"] == "data_augmentation":
-        train = augment_pairs(train, synonym_table(objective["synonyms"]), objective["copies"], run.seed)
-    train = tokenize_pairs(train, tokenizer, hp["max_length"])
-    args = training_arguments(hp, store.checkpoint_dir(run), run.seed, n_train=len(train), progress=progress)
-    trainer = RecipeTrainer(
-        model=model, args=args, train_dataset=train, data_collator=DataCollatorWithPadding(tokenizer),
-        processing_class=tokenizer, objective=objective,
-    )
+        if task.kind != "pair_classification":
+            raise NotImplementedError(f"RS-DA augments sentence pairs; {task.kind} is not supported")
+        from repro.tasks.synonyms import augment_examples
+
+        # RS-DA as released: N seeded augmented copies replace each example
+        train = augment_examples(train, synonym_table(objective["synonyms"]), num_copies=objective["copies"],
+                                 seed=run.seed)
+    train = kind.encode_train(train, tokenizer, hp)
+    trainer, train_info = fit(run, store, {"model": model, "train_dataset": train,
+                                           "data_collator": kind.collator(tokenizer), "processing_class": tokenizer},
+                              n_train=len(train), progress=progress)
     started = time.perf_counter()
-    resume = _last_checkpoint(store.checkpoint_dir(run))
-    output = trainer.train(resume_from_checkpoint=resume)
-    train_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    metrics = evaluate_pairs(trainer.model, tokenizer, task, hp["max_length"])
-    return {
-        **metrics,
-        "train": {"steps": output.global_step, "loss": output.training_loss, "seconds": train_seconds,
-                  "examples": len(train), "resumed_from": resume},
-        "eval_seconds": time.perf_counter() - started,
-    }
+    metrics = kind.evaluate(trainer.model, tokenizer, task, hp)
+    return {**metrics, "train": train_info, "eval_seconds": time.perf_counter() - started}
 
 
 def _last_checkpoint(directory: Path) -> str | None:
@@ -296,16 +243,192 @@ def _last_checkpoint(directory: Path) -> str | None:
     return get_last_checkpoint(str(directory))
 
 
-def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
-    kind = load_task(run).kind
-    if kind == "pair_classification":
-        return finetune_pairs(run, store, progress=progress)
-    raise NotImplementedError(f"fine-tuning on {kind} tasks is not implemented yet")
+def encode(run: RunSpec, store) -> dict:
+    """Retrieval without training: score the base encoder or an intermediate checkpoint directly."""
+    from repro.kinds import evaluate_retrieval
+
+    task = load_task(run)
+    path = resolve_model_path(run, store)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    return evaluate_retrieval(path, tokenizer, task, run.hp)
+
+
+# --- intermediate-task training (STILTs) ------------------------------------------------------
+
+
+class MultiTaskModel(torch.nn.Module):
+    """The encoder being trained plus one light head per intermediate task (and MLM, optionally).
+
+    The heads are dropped after this stage: every target run starts from the encoder alone with a
+    fresh head of its own, as in STILTs. The encoder is held once (inside the masked-LM model when
+    MLM continues), so no tensor is saved twice in a checkpoint.
+    """
+
+    def __init__(self, path: str, heads: dict[str, tuple[str, int | None]], continued_mlm: bool):
+        super().__init__()
+        from transformers import AutoModel, AutoModelForMaskedLM
+
+        self.backbone = AutoModelForMaskedLM.from_pretrained(path) if continued_mlm else AutoModel.from_pretrained(path)
+        hidden = self.encoder.config.hidden_size
+        self.kinds = {name: kind for name, (kind, _) in heads.items()}
+        self.heads = torch.nn.ModuleDict()
+        for name, (kind, num_labels) in heads.items():
+            if kind == "pair_classification":
+                self.heads[name] = torch.nn.Sequential(
+                    torch.nn.Dropout(0.1), torch.nn.Linear(hidden, hidden), torch.nn.Tanh(),
+                    torch.nn.Dropout(0.1), torch.nn.Linear(hidden, num_labels))
+            elif kind == "qa":
+                self.heads[name] = torch.nn.Linear(hidden, 2)
+            elif kind == "multiple_choice":
+                self.heads[name] = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(hidden, 1))
+            else:
+                raise NotImplementedError(f"{kind} cannot be an intermediate task")
+
+    @property
+    def encoder(self):
+        return self.backbone.base_model
+
+    def get_input_embeddings(self):
+        return self.encoder.get_input_embeddings()
+
+    def forward(self, task: str, labels=None, start_positions=None, end_positions=None, **batch):
+        if task == "mlm":
+            return {"loss": self.backbone(labels=labels, **batch).loss}
+        kind = self.kinds[task]
+        shape = batch["input_ids"].shape
+        if kind == "multiple_choice":  # (batch, choices, length) -> one sequence per choice
+            batch = {k: v.view(-1, v.shape[-1]) for k, v in batch.items()}
+        hidden = self.encoder(**batch).last_hidden_state
+        loss_fn = torch.nn.functional.cross_entropy
+        if kind == "pair_classification":
+            return {"loss": loss_fn(self.heads[task](hidden[:, 0]), labels)}
+        if kind == "multiple_choice":
+            return {"loss": loss_fn(self.heads[task](hidden[:, 0]).view(shape[0], shape[1]), labels)}
+        start_logits, end_logits = self.heads[task](hidden).unbind(-1)
+        return {"loss": (loss_fn(start_logits, start_positions) + loss_fn(end_logits, end_positions)) / 2}
+
+
+def task_weights(sizes: dict[str, int], mode: str, temperature: float = 1.0) -> dict[str, float]:
+    """Probability of drawing each task's next batch: proportional to size, tempered, or uniform."""
+    if mode == "uniform":
+        raw = {name: 1.0 for name in sizes}
+    elif mode == "temperature":
+        raw = {name: n ** (1.0 / temperature) for name, n in sizes.items()}
+    else:
+        raw = {name: float(n) for name, n in sizes.items()}
+    total = sum(raw.values())
+    return {name: value / total for name, value in raw.items()}
+
+
+class TaskBatches(torch.utils.data.IterableDataset):
+    """Single-task batches in a seeded order: draw a task by its weight, then its next batch.
+
+    Each task's examples are shuffled with the seed and cycled; under several processes every
+    rank takes every world-size-th batch, so no batch is seen twice per step.
+    """
+
+    def __init__(self, datasets: dict, collators: dict, weights: dict[str, float], batch_size: int,
+                 total: int, seed: int, rank: int = 0, world: int = 1):
+        self.datasets, self.collators, self.weights = datasets, collators, weights
+        self.batch_size, self.total, self.seed, self.rank, self.world = batch_size, total, seed, rank, world
+
+    def __iter__(self):
+        rng = random.Random(self.seed)
+        names = list(self.weights)
+        orders = {name: [] for name in names}
+        for step in range(self.total * self.world):
+            name = rng.choices(names, weights=[self.weights[n] for n in names])[0]
+            if len(orders[name]) < self.batch_size:
+                fresh = list(range(len(self.datasets[name])))
+                rng.shuffle(fresh)
+                orders[name].extend(fresh)
+            indices, orders[name] = orders[name][:self.batch_size], orders[name][self.batch_size:]
+            if step % self.world != self.rank:
+                continue
+            features = [{k: v for k, v in self.datasets[name][i].items() if k != "length"} for i in indices]
+            batch = dict(self.collators[name](features))
+            batch["task"] = name
+            yield batch
+
+
+class MultiTaskTrainer(RecipeTrainer):
+    def __init__(self, *args, task_batches: TaskBatches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.task_batches = task_batches
+
+    def get_train_dataloader(self):
+        # batches are built by TaskBatches (one task per batch); the Trainer moves them to the device
+        return torch.utils.data.DataLoader(self.task_batches, batch_size=None)
+
+
+def _mlm_dataset(run: RunSpec, tokenizer, hp: dict) -> Dataset:
+    if run.task_source != "embedded":
+        raise NotImplementedError(
+            "continued multilingual MLM on the full profile needs a multilingual text corpus; none is configured")
+    from repro.tasks.embedded import pretraining_corpus
+
+    corpus = pretraining_corpus(run.data_seed)
+    sentences = [s for lang in run.languages for s in corpus.get(lang, [])]
+    if not sentences:
+        raise ValueError(f"no pretraining text for languages {run.languages}")
+    encoded = tokenizer(sentences, truncation=True, max_length=hp["max_length"])
+    return Dataset.from_dict({k: encoded[k] for k in ("input_ids", "attention_mask")})
 
 
 def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
-    raise NotImplementedError("intermediate-task training is not implemented yet")
+    """Train the encoder on the intermediate task(s); save it for every target run that reuses it."""
+    from transformers import DataCollatorForLanguageModeling
+
+    from repro.kinds import kind_of
+
+    hp, sampling = run.hp, dict(run.sampling)
+    set_seed(run.seed)
+    path = resolve_model_path(run, store)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    datasets, collators, heads = {}, {}, {}
+    for name in run.task.split("+"):
+        task = load_task(run, name)
+        kind = kind_of(task)
+        missing = [lang for lang in run.languages if lang not in task.train]
+        if missing:
+            raise ValueError(f"task {name} has no training data in {missing}; it has {sorted(task.train)}")
+        train = concatenate_datasets([task.train[lang] for lang in run.languages])
+        datasets[name] = kind.encode_train(train, tokenizer, hp)
+        collators[name] = kind.collator(tokenizer)
+        heads[name] = (task.kind, task.num_labels)
+    if sampling.get("continued_mlm"):
+        datasets["mlm"] = _mlm_dataset(run, tokenizer, hp)
+        collators["mlm"] = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
+    model = MultiTaskModel(path, heads, continued_mlm=bool(sampling.get("continued_mlm")))
+    _freeze_embeddings(model, hp)
+    sizes = {name: len(ds) for name, ds in datasets.items()}
+    weights = task_weights(sizes, sampling.get("mode", "proportional"), sampling.get("temperature", 1.0))
+    args = training_arguments(hp, store.checkpoint_dir(run), run.seed, n_train=sum(sizes.values()),
+                              progress=progress)
+    args.remove_unused_columns = False
+    batches = TaskBatches(datasets, collators, weights, args.per_device_train_batch_size,
+                          total=args.max_steps * args.gradient_accumulation_steps, seed=run.seed,
+                          rank=args.process_index, world=args.world_size)
+    trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config)
+    resume = _last_checkpoint(store.checkpoint_dir(run))
+    started = time.perf_counter()
+    output = trainer.train(resume_from_checkpoint=resume)
+    seconds = time.perf_counter() - started
+    if args.process_index == 0:  # rank 0 writes
+        _save_encoder(model, tokenizer, store.encoder_dir(run))
+    return {"train": {"steps": output.global_step, "loss": output.training_loss, "seconds": seconds,
+                      "task_sizes": sizes, "task_weights": weights, "resumed_from": resume}}
 
 
-def encode(run: RunSpec, store) -> dict:
-    raise NotImplementedError("retrieval scoring is not implemented yet")
+def _save_encoder(model: MultiTaskModel, tokenizer, target: Path) -> None:
+    """Write the encoder next to its final place, then rename: a crash leaves no half checkpoint."""
+    import shutil
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".encoder-"))
+    model.encoder.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)

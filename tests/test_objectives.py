@@ -1,0 +1,104 @@
+"""Robust objectives and multi-task sampling: the parts of the trainer that are pure tensor code."""
+
+import random
+
+import pytest
+import torch
+
+from repro import train
+
+
+def _mask(batch=2, length=5, real=3):
+    mask = torch.zeros(batch, length, 1)
+    mask[:, :real] = 1
+    return mask
+
+
+def test_random_perturbation_leaves_padding_alone_and_has_the_asked_scale():
+    torch.manual_seed(0)
+    embeds = torch.zeros(64, 10, 32)
+    mask = _mask(64, 10, 6)
+    noisy = train.perturb_embeddings(embeds, mask, {"distribution": "gaussian", "scale": 0.5})
+    assert torch.all(noisy[:, 6:] == 0)
+    assert noisy[:, :6].std().item() == pytest.approx(0.5, rel=0.05)
+    uniform = train.perturb_embeddings(embeds, mask, {"distribution": "uniform", "scale": 0.5})
+    assert uniform.abs().max().item() <= 0.5
+
+
+@pytest.mark.parametrize("norm", ["l2", "linf"])
+def test_pgd_stays_in_the_epsilon_ball_and_raises_the_loss(norm):
+    torch.manual_seed(0)
+    weight = torch.randn(8, 3)
+    embeds = torch.randn(4, 5, 8)
+    labels = torch.tensor([0, 1, 2, 0])
+    mask = _mask(4, 5, 4)
+
+    def loss_fn(e):
+        return torch.nn.functional.cross_entropy((e.mean(1)) @ weight, labels)
+
+    objective = {"epsilon": 0.3, "step_size": 0.2, "steps": 3, "norm": norm}
+    delta = train.pgd_delta(loss_fn, embeds, mask, objective)
+    if norm == "l2":
+        assert delta.flatten(1).norm(dim=1).max().item() <= 0.3 + 1e-5
+    else:
+        assert delta.abs().max().item() <= 0.3 + 1e-6
+    assert torch.all(delta[:, 4:] == 0)
+    assert loss_fn(embeds + delta).item() > loss_fn(embeds).item()
+
+
+def test_task_weights_proportional_tempered_uniform():
+    sizes = {"a": 900, "b": 100}
+    assert train.task_weights(sizes, "proportional") == pytest.approx({"a": 0.9, "b": 0.1})
+    tempered = train.task_weights(sizes, "temperature", temperature=2.0)
+    assert tempered["a"] == pytest.approx(30 / 40)
+    assert train.task_weights(sizes, "uniform") == {"a": 0.5, "b": 0.5}
+
+
+class _Rows:
+    def __init__(self, name, n):
+        self.rows = [{"x": f"{name}{i}", "length": 1} for i in range(n)]
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        return self.rows[i]
+
+
+def _batches(seed, rank=0, world=1, total=30):
+    datasets = {"a": _Rows("a", 50), "b": _Rows("b", 10)}
+    collators = {"a": lambda f: {"xs": [r["x"] for r in f]}, "b": lambda f: {"xs": [r["x"] for r in f]}}
+    weights = train.task_weights({"a": 50, "b": 10}, "proportional")
+    return list(train.TaskBatches(datasets, collators, weights, batch_size=4, total=total, seed=seed,
+                                  rank=rank, world=world))
+
+
+def test_task_sampling_is_seeded_single_task_per_batch_and_sharded_by_rank():
+    first, again, other = _batches(1), _batches(1), _batches(2)
+    assert first == again
+    assert first != other
+    assert all(len({x[0] for x in b["xs"]}) == 1 and b["task"] == b["xs"][0][0] for b in first)
+    tasks = [b["task"] for b in first]
+    assert 0 < tasks.count("b") < tasks.count("a")  # proportional: the small task is drawn less
+    rank0, rank1 = _batches(1, 0, 2, total=15), _batches(1, 1, 2, total=15)
+    assert len(rank0) == len(rank1) == 15
+    # two ranks split one schedule between them: interleaved, they are the single-process order
+    interleaved = [b for pair in zip(rank0, rank1) for b in pair]
+    assert interleaved == first
+
+
+def test_training_arguments_count_the_effective_batch_like_the_papers(monkeypatch, tmp_path):
+    monkeypatch.setattr(train, "MAX_DEVICE_BATCH", 8)
+    hp = {"batch_size": 32, "learning_rate": 2e-5, "epochs": 2, "max_length": 128, "warmup_ratio": 0.1}
+    args = train.training_arguments(hp, tmp_path, seed=7, n_train=640, progress=False, use_bf16=False)
+    assert args.per_device_train_batch_size * args.gradient_accumulation_steps == 32
+    assert args.max_steps == 40  # 2 epochs x 640 / 32
+    assert args.seed == 7 and args.data_seed == 7
+    assert args.train_sampling_strategy == "group_by_length"
+
+
+def test_bf16_path_is_accepted_on_cpu(tmp_path):
+    # the GPU runners use bf16 autocast; the same TrainingArguments path must hold on the CPU
+    hp = {"batch_size": 4, "learning_rate": 1e-3, "max_steps": 2, "max_length": 16}
+    args = train.training_arguments(hp, tmp_path, seed=0, n_train=8, progress=False, use_bf16=True)
+    assert args.bf16
