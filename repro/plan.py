@@ -160,7 +160,8 @@ def _needs(spec, profile: Profile) -> tuple[str | None, dict[str, str]]:
 
 def _intermediate_run(recipe: Recipe, profile: Profile, seed: int, model: ModelRef) -> RunSpec:
     inter = recipe.intermediate
-    tasks = [profile.resolve_task(t) for t in inter.tasks]
+    # several real tasks may share one analog on a scaled profile (anli and mnli -> mnli): train it once
+    tasks = sorted({profile.resolve_task(t) for t in inter.tasks})
     revision = "+".join(task_revision(profile.task_source, t, profile.data_seed) for t in tasks)
     sampling = {"mode": inter.sampling, "continued_mlm": inter.continued_mlm}
     if inter.sampling == "temperature":
@@ -221,12 +222,11 @@ def plan_claim(spec: Claim | Hypothesis, profile: Profile, seeds: int | None = N
         return plan, []
     arms = [("baseline", spec.baseline, True), ("treatment", spec.treatment, True)]
     if profile.control:
-        arms.append(("control", spec.baseline, False))
+        # plain fine-tuning of an encoder that never saw any text: what token matching alone reaches
+        arms.append(("control", Recipe(model=spec.baseline.model, label="no pretraining"), False))
     needed: list[RunSpec] = []
     for arm_name, recipe, pretrained in arms:
         label = recipe.label or arm_name
-        if arm_name == "control":
-            label = f"{label}, no pretraining"
         arm = ArmPlan(name=arm_name, label=label, recipe=recipe)
         model = model_ref(profile, recipe.model, pretrained)
         for target in plan.runnable_targets:
