@@ -89,6 +89,13 @@ def cmd_run(args) -> int:
     return 1 if any(r.verdict == "error" for r in outcome.results) else 0
 
 
+def cmd_prefetch(args) -> int:
+    from repro.pipeline import prefetch_profile
+
+    prefetch_profile(args.profile)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="repro", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("prefetch", help="download the datasets, models and tables a profile needs")
+    p.add_argument("--profile", default="full")
+    p.set_defaults(func=cmd_prefetch)
+
     try:
         from repro import sources
     except ImportError:  # pragma: no cover - only while the module is being written
@@ -137,6 +148,13 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except Exception as exc:
+        from repro.prefetch import MissingResourceError
+
+        if isinstance(exc, MissingResourceError):
+            print(exc, file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,9 +39,9 @@ def generalized_pairs(test: dict[str, Dataset], languages: list[str] | None = No
     for lang in languages:
         if len(test[lang]) != n:
             raise ValueError(f"test sets are not parallel: {languages[0]} has {n} rows, {lang} {len(test[lang])}")
-    labels = test[languages[0]]["label"]
+    labels = test[languages[0]]["label"][:]
     for lang in languages[1:]:
-        if test[lang]["label"] != labels:
+        if test[lang]["label"][:] != labels:
             raise ValueError(f"test sets are not parallel: labels of {lang} differ from {languages[0]}")
     pairs = {}
     for a in languages:
@@ -49,7 +49,7 @@ def generalized_pairs(test: dict[str, Dataset], languages: list[str] | None = No
             if a == b and not same_language:
                 continue
             pairs[(a, b)] = Dataset.from_dict({
-                "sentence1": test[a]["sentence1"], "sentence2": test[b]["sentence2"], "label": labels,
+                "sentence1": test[a]["sentence1"][:], "sentence2": test[b]["sentence2"][:], "label": labels,
             })
     return pairs
 

@@ -66,7 +66,8 @@ class PairKind:
     def predict(model, tokenizer, dataset: Dataset, hp: dict) -> np.ndarray:
         model.eval()
         collator = DataCollatorWithPadding(tokenizer)
-        encoded = tokenizer(dataset["sentence1"], dataset["sentence2"], truncation=True, max_length=hp["max_length"])
+        encoded = tokenizer(dataset["sentence1"][:], dataset["sentence2"][:], truncation=True,
+                            max_length=hp["max_length"])
         order = np.argsort([len(ids) for ids in encoded["input_ids"]])  # similar lengths pad little
         predictions = np.empty(len(dataset), dtype=np.int64)
         for start, end in _batches(len(order), EVAL_BATCH * 2):
@@ -78,7 +79,7 @@ class PairKind:
 
     @classmethod
     def score(cls, model, tokenizer, dataset: Dataset, hp: dict) -> dict:
-        return {"accuracy": ev.accuracy(cls.predict(model, tokenizer, dataset, hp), dataset["label"])}
+        return {"accuracy": ev.accuracy(cls.predict(model, tokenizer, dataset, hp), dataset["label"][:])}
 
     @classmethod
     def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
@@ -93,7 +94,7 @@ class PairKind:
             metrics["generalized"], start = {}, 0
             for (a, b), ds in pairs.items():
                 part = predictions[start:start + len(ds)]
-                metrics["generalized"][f"{a}|{b}"] = {"accuracy": ev.accuracy(part, ds["label"])}
+                metrics["generalized"][f"{a}|{b}"] = {"accuracy": ev.accuracy(part, ds["label"][:])}
                 start += len(ds)
         return metrics
 
@@ -165,13 +166,13 @@ class QAKind:
     def predict(cls, model, tokenizer, dataset: Dataset, hp: dict) -> list[str]:
         """Best span per question over all its windows (start <= end, at most 30 tokens)."""
         model.eval()
-        out = tokenizer(dataset["question"], dataset["context"], truncation="only_second",
+        out = tokenizer(dataset["question"][:], dataset["context"][:], truncation="only_second",
                         max_length=hp["max_length"], stride=cls._stride(hp), return_overflowing_tokens=True,
                         return_offsets_mapping=True)
         collator = DataCollatorWithPadding(tokenizer)
         keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in out]
         best: dict[int, tuple[float, str]] = {}
-        contexts = dataset["context"]
+        contexts = dataset["context"][:]
         for start, end in _batches(len(out["input_ids"]), EVAL_BATCH):
             batch = collator([{k: out[k][i] for k in keys} for i in range(start, end)])
             logits = model(**{k: v.to(_device(model)) for k, v in batch.items()})
@@ -196,7 +197,7 @@ class QAKind:
     def score(cls, model, tokenizer, dataset: Dataset, hp: dict) -> dict:
         predictions = cls.predict(model, tokenizer, dataset, hp)
         # an unanswerable question's only right answer is the empty string (SQuAD 2.0)
-        return ev.qa_scores(predictions, [a["text"] or [""] for a in dataset["answers"]])
+        return ev.qa_scores(predictions, [a["text"] or [""] for a in dataset["answers"][:]])
 
     @classmethod
     def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
@@ -238,8 +239,8 @@ class MultipleChoiceKind:
 
     @staticmethod
     def _encode(dataset: Dataset, tokenizer, hp: dict) -> dict:
-        contexts = [c for c, endings in zip(dataset["context"], dataset["endings"]) for _ in endings]
-        endings = [e for es in dataset["endings"] for e in es]
+        contexts = [c for c, endings in zip(dataset["context"][:], dataset["endings"][:]) for _ in endings]
+        endings = [e for es in dataset["endings"][:] for e in es]
         flat = tokenizer(contexts, endings, truncation=True, max_length=hp["max_length"])
         n = len(dataset["endings"][0])
         return {k: [v[i:i + n] for i in range(0, len(v), n)] for k, v in flat.items()}
@@ -273,7 +274,7 @@ class MultipleChoiceKind:
 
     @classmethod
     def score(cls, model, tokenizer, dataset: Dataset, hp: dict) -> dict:
-        return {"accuracy": ev.accuracy(cls.predict(model, tokenizer, dataset, hp), dataset["label"])}
+        return {"accuracy": ev.accuracy(cls.predict(model, tokenizer, dataset, hp), dataset["label"][:])}
 
     @classmethod
     def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
@@ -319,8 +320,8 @@ def evaluate_retrieval(model_path: str, tokenizer, task: TaskData, hp: dict) -> 
     per_language = {}
     for lang, ds in task.test.items():
         kwargs = {"layer": hp.get("layer", -1), "pooling": hp.get("pooling", "mean"), "max_length": hp["max_length"]}
-        source = embed(encoder, tokenizer, ds["source_sentence"], **kwargs)
-        target = embed(encoder, tokenizer, ds["target_sentence"], **kwargs)
+        source = embed(encoder, tokenizer, ds["source_sentence"][:], **kwargs)
+        target = embed(encoder, tokenizer, ds["target_sentence"][:], **kwargs)
         scores = {"accuracy": ev.tatoeba_accuracy(source, target)}
         bucc = ev.bucc_f1(source, target)
         scores.update({"bucc_f1": bucc["f1"], "bucc_threshold": bucc["threshold"]})

@@ -33,10 +33,18 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
     specs = load_specs(paths)
     chosen = [s for s in specs if select is None or select(s.id)]
     plans, runs = planner.plan_all(chosen, profile, seeds)
+    if train and profile.task_source == "hub":
+        # stop before any training when a dataset, model or table is neither reachable nor cached
+        from repro.prefetch import check_available
+
+        tasks, models, synonyms = resources(runs)
+        check_available(tasks, models, synonyms=synonyms)
     store = Store(Path(store_root or DEFAULT_ROOT) / profile.name)
     before = sum(store.has_success(r) for r in runs)
+    if train and profile.model_source == "embedded":
+        build_models(runs, progress)
     if train:
-        results = runner.run_all(runs, store, progress=progress)
+        results = runner.run_all(runs, store, progress=progress, workers=profile.workers)
     else:
         results = {r.key: store.get(r) for r in runs if store.get(r) is not None}
     verdicts = [verify.verify(p, results, profile.comparable) for p in plans]
@@ -47,3 +55,36 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
         out = Path(report_dir or REPORTS_DIR / profile.name)
         report = render(verdicts, plans, chosen, profile, results, out)
     return Outcome(results=verdicts, plans=plans, report=report, trained=len(runs) - before)
+
+
+def resources(runs) -> tuple[list[str], list[str], bool]:
+    """Task names, model ids and whether the synonym table is needed, for a list of RunSpecs."""
+    tasks = sorted({name for r in runs for name in r.task.split("+")})
+    models = sorted({r.model.name for r in runs})
+    synonyms = any(r.objective_config.get("synonyms") == "counterfitted" for r in runs)
+    return tasks, models, synonyms
+
+
+def prefetch_profile(profile_name: str, paths=None) -> None:
+    """Download everything the profile's runs need (run online, before going offline)."""
+    from repro.prefetch import prefetch
+
+    profile = get_profile(profile_name)
+    if profile.task_source != "hub":
+        print(f"the {profile.name} profile is built offline; nothing to fetch")
+        return
+    _, runs = planner.plan_all(load_specs(paths), profile)
+    tasks, models, synonyms = resources(runs)
+    prefetch(tasks, models, synonyms=synonyms)
+
+
+def build_models(runs, progress: bool = True) -> None:
+    """Build the embedded encoders once, with every core, before runs start side by side."""
+    from repro.models import model_path
+
+    for ref in sorted({r.model for r in runs}, key=lambda m: m.name):
+        if progress:
+            print(f"embedded encoder {ref.name}: ", end="", flush=True)
+        path = model_path(ref)
+        if progress:
+            print(path)

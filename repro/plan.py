@@ -114,11 +114,13 @@ def task_revision(source: str, name: str, data_seed: int) -> str:
 
 def model_ref(profile: Profile, model: str, pretrained: bool = True) -> ModelRef:
     if profile.model_source == "embedded":
+        from repro.models import embedded_variant
         from repro.models.embedded import embedded_model_revision
 
-        name = "tiny-xlmr" if pretrained else "tiny-xlmr-nopretrain"
-        return ModelRef("embedded", name, embedded_model_revision(seed=profile.data_seed, pretrain=pretrained),
-                        seed=profile.data_seed)
+        name = profile.embedded_model + ("" if pretrained else "-nopretrain")
+        spec, _ = embedded_variant(name)
+        revision = embedded_model_revision(seed=profile.data_seed, pretrain=pretrained, spec=spec)
+        return ModelRef("embedded", name, revision, seed=profile.data_seed)
     from repro.models.hub import resolve_model
 
     hub_id, revision = resolve_model(model)
@@ -196,7 +198,8 @@ def _target_run(recipe: Recipe, target: str, profile: Profile, seed: int, model:
         chain.append(RunSpec(
             stage="encode", model=model, task=task, task_source=profile.task_source, task_revision=revision,
             seed=seed if parent else None, data_seed=profile.data_seed,
-            hyperparameters=_items({"max_length": profile.max_length or recipe.finetune.hyperparameters.max_length}),
+            hyperparameters=_items({**profile.extra,
+                                    "max_length": profile.max_length or recipe.finetune.hyperparameters.max_length}),
             parent=parent,
         ))
         return chain

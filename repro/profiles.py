@@ -6,6 +6,7 @@ analog: never evidence about the paper). ``full`` runs the paper's model on the 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from repro.spec import Hyperparameters
@@ -42,7 +43,9 @@ class Profile:
     learning_rate: float | None = None
     batch_size: int | None = None
     max_length: int | None = None
-    control: bool = False  # also run the baselines on a no-pretraining encoder
+    control: bool = False  # also run a no-pretraining control per target
+    embedded_model: str = "tiny-xlmr"  # which embedded encoder build (model_source "embedded")
+    workers: int = 1  # runs trained side by side (processes)
     extra: dict = field(default_factory=dict)  # more hyperparameters every run of the profile gets
 
     def resolve_task(self, task: str) -> str | None:
@@ -92,8 +95,31 @@ PROFILES: dict[str, Profile] = {
         batch_size=32,
         max_length=64,
         control=True,
-        # frozen embeddings stopped the tiny classifier collapsing to one class (benchmark notes)
-        extra={"freeze_embeddings": True},
+        # frozen embeddings stopped the tiny classifier collapsing to one class (benchmark notes);
+        # one thread per run, runs side by side: tiny matrices gain nothing from a second thread
+        extra={"freeze_embeddings": True, "torch_threads": 1},
+        workers=os.cpu_count() or 1,
+    ),
+    "micro": Profile(
+        name="micro",
+        comparable=False,
+        description=(
+            "a seconds-long build of the embedded encoder and a few optimisation steps: a self-check "
+            "of the pipeline (tests use it); its numbers mean nothing"
+        ),
+        task_source="embedded",
+        task_map=_EMBEDDED_TASKS,
+        model_source="embedded",
+        embedded_model="micro-xlmr",
+        default_seeds=2,
+        max_steps=6,
+        intermediate_max_steps=6,
+        learning_rate=1e-3,
+        batch_size=8,
+        max_length=48,
+        control=True,
+        extra={"torch_threads": 1},
+        workers=os.cpu_count() or 1,
     ),
     "full": Profile(
         name="full",

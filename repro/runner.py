@@ -60,17 +60,51 @@ def ensure(run: RunSpec, store: Store, *, progress: bool = True, retry_failed: b
         return result
 
 
-def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True) -> dict[str, dict]:
-    """Ensure every run (dependencies come first in ``runs``); returns results by key."""
-    results = {}
-    todo = [r for r in runs if not store.has_success(r)]
+def quiet_libraries() -> None:
+    """No per-run progress bars or load reports from the libraries: the runner shows one bar."""
+    import datasets
+    import transformers
+
+    datasets.disable_progress_bars()
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+
+
+def _ensure_in_worker(run: RunSpec, root: str) -> dict:
+    quiet_libraries()
+    return ensure(run, Store(root), progress=False)
+
+
+def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers: int = 1) -> dict[str, dict]:
+    """Ensure every run; returns results by key.
+
+    Intermediate runs go first (targets start from their checkpoints). With ``workers`` > 1,
+    independent runs train in parallel processes: on a CPU, two one-thread runs side by side use
+    two cores far better than one run with two threads (tiny matrices, thread barriers).
+    """
+    results = {r.key: store.get(r) for r in runs if store.has_success(r)}
+    todo = [r for r in runs if r.key not in results]
     bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
-    for run in runs:
-        if store.has_success(run):
-            results[run.key] = store.get(run)
-            continue
-        bar.set_postfix_str(run.describe()[:60])
-        results[run.key] = ensure(run, store, progress=False)
-        bar.update(1)
+    waves = [[r for r in todo if r.stage == "intermediate"], [r for r in todo if r.stage != "intermediate"]]
+    if workers <= 1 or len(todo) <= 1:
+        if todo:
+            quiet_libraries()
+        for run in (r for wave in waves for r in wave):
+            bar.set_postfix_str(run.describe()[:60])
+            results[run.key] = ensure(run, store, progress=False)
+            bar.update(1)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # spawn, not fork: forking a process whose OpenMP runtime is initialised can hang the child
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for wave in waves:
+                futures = {pool.submit(_ensure_in_worker, run, str(store.root)): run for run in wave}
+                for future in as_completed(futures):
+                    run = futures[future]
+                    results[run.key] = future.result()
+                    bar.set_postfix_str(run.describe()[:60])
+                    bar.update(1)
     bar.close()
     return results

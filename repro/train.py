@@ -189,7 +189,22 @@ def _freeze_embeddings(model, hp: dict) -> None:
             param.requires_grad_(False)
 
 
+def _quiet(trainer: Trainer, progress: bool) -> None:
+    """Without progress bars the Trainer would print every log dict instead: keep the terminal clean."""
+    if not progress:
+        from transformers import PrinterCallback
+
+        trainer.remove_callback(PrinterCallback)
+
+
+def _threads(hp: dict) -> None:
+    # a fixed thread count is part of the RunSpec: reductions, and so the last digits, depend on it
+    if hp.get("torch_threads"):
+        torch.set_num_threads(hp["torch_threads"])
+
+
 def _model_and_tokenizer(run: RunSpec, store, kind, task: TaskData):
+    _threads(run.hp)
     set_seed(run.seed)  # the head's initialisation comes from the RunSpec's seed
     path = resolve_model_path(run, store)
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -202,6 +217,7 @@ def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bo
     """Train with the RunSpec's hyperparameters and objective, resuming from a checkpoint if any."""
     args = training_arguments(run.hp, store.checkpoint_dir(run), run.seed, n_train=n_train, progress=progress)
     trainer = RecipeTrainer(args=args, objective=run.objective_config, **trainer_kwargs)
+    _quiet(trainer, progress)
     resume = _last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=resume)
@@ -248,6 +264,7 @@ def encode(run: RunSpec, store) -> dict:
     from repro.kinds import evaluate_retrieval
 
     task = load_task(run)
+    _threads(run.hp)
     path = resolve_model_path(run, store)
     tokenizer = AutoTokenizer.from_pretrained(path)
     return evaluate_retrieval(path, tokenizer, task, run.hp)
@@ -382,6 +399,7 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     from repro.kinds import kind_of
 
     hp, sampling = run.hp, dict(run.sampling)
+    _threads(hp)
     set_seed(run.seed)
     path = resolve_model_path(run, store)
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -410,6 +428,7 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
                           total=args.max_steps * args.gradient_accumulation_steps, seed=run.seed,
                           rank=args.process_index, world=args.world_size)
     trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config)
+    _quiet(trainer, progress)
     resume = _last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=resume)

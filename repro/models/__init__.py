@@ -13,9 +13,9 @@ def model_path(ref) -> str:
     if ref.source == "embedded":
         from repro.models.embedded import build_embedded_encoder
 
-        pretrain = ref.name == "tiny-xlmr"
-        path = build_embedded_encoder(CACHE_DIR / "models", seed=ref.seed, pretrain=pretrain)
-        return str(path)
+        spec, pretrain = embedded_variant(ref.name)
+        return str(build_embedded_encoder(CACHE_DIR / "models", seed=ref.seed, pretrain=pretrain, spec=spec,
+                                          progress=False))
     if ref.source == "hub":
         from huggingface_hub import snapshot_download
 
@@ -25,3 +25,16 @@ def model_path(ref) -> str:
         # the local snapshot of the pinned revision: from_pretrained then needs no network
         return snapshot_download(ref.name, revision=ref.revision, local_files_only=True)
     raise ValueError(f"unknown model source {ref.source!r}")
+
+
+# embedded model name -> (build spec, pretrained?); "micro" is the seconds-long build of the micro profile
+EMBEDDED_MODELS = ("tiny-xlmr", "tiny-xlmr-nopretrain", "micro-xlmr", "micro-xlmr-nopretrain")
+
+
+def embedded_variant(name: str):
+    from repro.models.embedded import DEFAULT_SPEC, TEST_SPEC
+
+    if name not in EMBEDDED_MODELS:
+        raise ValueError(f"unknown embedded model {name!r}; expected one of {EMBEDDED_MODELS}")
+    spec = TEST_SPEC if name.startswith("micro") else DEFAULT_SPEC
+    return spec, not name.endswith("-nopretrain")

@@ -1,0 +1,19 @@
+"""The command line as a user meets it: errors that name what is missing and how to get it."""
+
+import os
+import subprocess
+import sys
+
+
+def test_full_profile_offline_stops_before_training_and_names_prefetch(tmp_path):
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "XLT_REPRO_CACHE": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-m", "repro.cli", "run", "--profile", "full", "--only", "robust-xlt-pawsx-zero-shot",
+         "--seeds", "1", "--store", str(tmp_path / "store"), "--report", str(tmp_path / "report"), "--quiet"],
+        capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "google-research-datasets/paws-x" in done.stderr
+    assert "bert-base-multilingual-cased" in done.stderr
+    assert "repro prefetch --profile full" in done.stderr
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("result.json"))

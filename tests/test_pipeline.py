@@ -1,0 +1,71 @@
+"""The whole flow on the micro profile (a seconds-long encoder build, a few steps per run):
+spec -> plan -> run -> store -> verify -> report, a warm re-run that trains nothing, and
+determinism of a RunSpec."""
+
+import dataclasses
+import json
+
+import pytest
+
+from repro import plan as planner
+from repro import train
+from repro.pipeline import run_claims
+from repro.profiles import get_profile
+from repro.spec import load_specs
+from repro.store import Store
+
+CLAIMS = {"robust-xlt-pawsx-zero-shot", "robust-xlt-pawsx-generalized"}
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pipeline")
+    outcome = run_claims("micro", select=CLAIMS.__contains__, store_root=root / "store",
+                         report_dir=root / "report", progress=False)
+    return root, outcome
+
+
+def test_runs_shared_by_two_claims_train_once_and_give_verdicts(first_run):
+    _, outcome = first_run
+    assert outcome.trained == 6  # 2 seeds x (baseline, RS-DA, no-pretraining control), shared by both claims
+    assert {r.id for r in outcome.results} == CLAIMS
+    for result in outcome.results:
+        assert result.verdict == "not comparable", result.reason
+        assert len(result.effect["per_seed"]) == 2
+        assert set(result.arms) == {"baseline", "treatment", "control"}
+    generalized = next(r for r in outcome.results if r.id == "robust-xlt-pawsx-generalized")
+    assert all("|" in row["language"] for row in generalized.per_language)
+
+
+def test_report_files_say_scale_analog_and_carry_the_numbers(first_run):
+    _, outcome = first_run
+    html = outcome.report["html"].read_text()
+    assert "Scale analog, not evidence about the papers" in html
+    assert "robust-xlt-pawsx-generalized" in html and "data:image/png;base64," in html
+    assert "no-pretraining control" in html
+    markdown = outcome.report["markdown"].read_text()
+    assert "| robust-xlt-pawsx-zero-shot |" in markdown
+    data = json.loads(outcome.report["json"].read_text())
+    assert data["comparable"] is False
+    assert {c["id"] for c in data["claims"]} == CLAIMS
+    assert all(run["status"] == "ok" for run in data["runs"].values())
+
+
+def test_second_run_trains_nothing_and_reads_the_same_numbers(first_run):
+    root, outcome = first_run
+    again = run_claims("micro", select=CLAIMS.__contains__, store_root=root / "store",
+                       report_dir=root / "report2", progress=False)
+    assert again.trained == 0
+    assert [r.effect for r in again.results] == [r.effect for r in outcome.results]
+
+
+def test_same_runspec_gives_the_same_metrics(tmp_path):
+    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli-zero-shot")
+    _, runs = planner.plan_claim(spec, get_profile("micro"), seeds=1)
+    run = next(r for r in runs if r.objective_config["name"] == "data_augmentation")
+    first = train.finetune(run, Store(tmp_path / "a"), progress=False)
+    second = train.finetune(run, Store(tmp_path / "b"), progress=False)
+    assert first["per_language"] == second["per_language"]
+    assert first["train"]["loss"] == second["train"]["loss"]
+    other = train.finetune(dataclasses.replace(run, seed=5), Store(tmp_path / "c"), progress=False)
+    assert other["train"]["loss"] != first["train"]["loss"]
