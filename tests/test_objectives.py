@@ -1,6 +1,5 @@
 """Robust objectives and multi-task sampling: the parts of the trainer that are pure tensor code."""
 
-import random
 
 import pytest
 import torch
