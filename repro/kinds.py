@@ -114,15 +114,20 @@ class QAKind:
         return {}
 
     @staticmethod
-    def _stride(hp: dict) -> int:
-        return hp.get("doc_stride") or max(8, hp["max_length"] // 4)
+    def _max_length(hp: dict) -> int:
+        # QA needs room for question and context: its own length (XTREME: 384, stride 128)
+        return hp.get("qa_max_length") or hp["max_length"]
+
+    @classmethod
+    def _stride(cls, hp: dict) -> int:
+        return hp.get("doc_stride") or cls._max_length(hp) // 4
 
     @classmethod
     def encode_train(cls, dataset: Dataset, tokenizer, hp: dict) -> Dataset:
         """Features with start/end token positions; a window without the answer points at CLS (0)."""
         def encode(batch):
             out = tokenizer(batch["question"], batch["context"], truncation="only_second",
-                            max_length=hp["max_length"], stride=cls._stride(hp), return_overflowing_tokens=True,
+                            max_length=cls._max_length(hp), stride=cls._stride(hp), return_overflowing_tokens=True,
                             return_offsets_mapping=True)
             starts, ends = [], []
             for i, offsets in enumerate(out["offset_mapping"]):
@@ -167,7 +172,7 @@ class QAKind:
         """Best span per question over all its windows (start <= end, at most 30 tokens)."""
         model.eval()
         out = tokenizer(dataset["question"][:], dataset["context"][:], truncation="only_second",
-                        max_length=hp["max_length"], stride=cls._stride(hp), return_overflowing_tokens=True,
+                        max_length=cls._max_length(hp), stride=cls._stride(hp), return_overflowing_tokens=True,
                         return_offsets_mapping=True)
         collator = DataCollatorWithPadding(tokenizer)
         keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in out]

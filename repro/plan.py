@@ -178,7 +178,7 @@ def _intermediate_run(recipe: Recipe, profile: Profile, seed: int, model: ModelR
         data_seed=profile.data_seed,
         hyperparameters=_items(profile.scale(inter.hyperparameters, intermediate=True)),
         objective=(("name", "plain"),),
-        languages=tuple(inter.languages),
+        languages=profile.resolve_languages(inter.languages),
         sampling=_items(sampling),
     )
 

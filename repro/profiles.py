@@ -26,6 +26,12 @@ TASK_KIND = {
 }
 
 
+# Real languages treated as low-resource when a scaled profile maps them to its own languages
+# (under ~1 GB of text in CC-100, XLM-R's pretraining corpus, as commonly grouped).
+LOW_RESOURCE = frozenset({"af", "am", "eu", "gu", "ha", "ht", "ig", "jv", "ka", "kk", "ky", "lg", "mg", "mr",
+                          "my", "ne", "pa", "qu", "si", "so", "sw", "te", "th", "tl", "ur", "wo", "yo"})
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -51,6 +57,23 @@ class Profile:
     def resolve_task(self, task: str) -> str | None:
         """The concrete task this profile runs for a spec task, or None if it has none."""
         return self.task_map.get(task)
+
+    def resolve_languages(self, languages: list[str]) -> tuple[str, ...]:
+        """Training languages on this profile. The embedded benchmark has its own languages: real
+        high-resource languages map to its high-resource ones, low-resource to its low-resource
+        ones, as many as the recipe names (at most as many as exist), English to English."""
+        if self.task_source != "embedded":
+            return tuple(languages)
+        from repro.tasks.embedded import EMBEDDED_LANGUAGES
+
+        pools = {level: [c for c, lang in EMBEDDED_LANGUAGES.items() if c != "en" and lang.resource == level]
+                 for level in ("high", "low")}
+        wanted = {"high": sum(1 for lang in languages if lang != "en" and lang not in LOW_RESOURCE),
+                  "low": sum(1 for lang in languages if lang in LOW_RESOURCE)}
+        chosen = ["en"] if "en" in languages else []
+        for level in ("high", "low"):
+            chosen += pools[level][:wanted[level]]
+        return tuple(chosen)
 
     def scale(self, hp: Hyperparameters, *, intermediate: bool = False) -> dict:
         """The hyperparameters a run on this profile uses (spec values, scaled for smoke)."""
@@ -97,7 +120,7 @@ PROFILES: dict[str, Profile] = {
         control=True,
         # frozen embeddings stopped the tiny classifier collapsing to one class (benchmark notes);
         # one thread per run, runs side by side: tiny matrices gain nothing from a second thread
-        extra={"freeze_embeddings": True, "torch_threads": 1},
+        extra={"freeze_embeddings": True, "torch_threads": 1, "qa_max_length": 128, "doc_stride": 32},
         workers=os.cpu_count() or 1,
     ),
     "micro": Profile(
@@ -118,7 +141,7 @@ PROFILES: dict[str, Profile] = {
         batch_size=8,
         max_length=48,
         control=True,
-        extra={"torch_threads": 1},
+        extra={"torch_threads": 1, "qa_max_length": 96, "doc_stride": 24},
         workers=os.cpu_count() or 1,
     ),
     "full": Profile(
@@ -128,6 +151,7 @@ PROFILES: dict[str, Profile] = {
         task_source="hub",
         task_map={name: name for name in TASK_KIND if TASK_KIND[name] in SUPPORTED_KINDS},
         model_source="hub",
+        extra={"qa_max_length": 384, "doc_stride": 128},  # XTREME's and jiant's QA settings
     ),
 }
 

@@ -42,15 +42,17 @@ def ensure(run: RunSpec, store: Store, *, progress: bool = True, retry_failed: b
         if result is not None and (result["status"] == "ok" or not retry_failed):
             return result
         if run.parent and not store.has_success(run.parent):
-            result = {"status": "failed", "error": f"its intermediate run {run.parent} did not complete"}
+            result = {"status": "failed", "error": f"its intermediate run {run.parent} did not complete",
+                      "seconds": 0.0}
         else:
             started = time.perf_counter()
             try:
                 metrics = execute(run, store, progress=progress)
                 result = {"status": "ok", "metrics": metrics}
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, SystemExit):
                 raise  # keep checkpoints; the next run resumes
-            except Exception as exc:  # noqa: BLE001 - a failed run is data for the report
+            except BaseException as exc:  # noqa: BLE001 - a failed run is data for the report
+                # (BaseException: a Rust panic inside tokenizers is not an Exception)
                 log.exception("run %s failed", run.key)
                 result = {"status": "failed", "error": "".join(traceback.format_exception(exc))}
             result["seconds"] = time.perf_counter() - started

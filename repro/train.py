@@ -377,6 +377,15 @@ class MultiTaskTrainer(RecipeTrainer):
         # batches are built by TaskBatches (one task per batch); the Trainer moves them to the device
         return torch.utils.data.DataLoader(self.task_batches, batch_size=None)
 
+    def _save(self, output_dir=None, state_dict=None):
+        # the masked-LM head ties its decoder to the input embeddings; safetensors' save_model
+        # writes a shared tensor once (save_file refuses it), and resuming loads it back in place
+        from safetensors.torch import save_model
+
+        output_dir = output_dir or self.args.output_dir
+        os.makedirs(output_dir, exist_ok=True)
+        save_model(self.accelerator.unwrap_model(self.model), os.path.join(output_dir, "model.safetensors"))
+
 
 def _mlm_dataset(run: RunSpec, tokenizer, hp: dict) -> Dataset:
     if run.task_source != "embedded":
@@ -384,10 +393,10 @@ def _mlm_dataset(run: RunSpec, tokenizer, hp: dict) -> Dataset:
             "continued multilingual MLM on the full profile needs a multilingual text corpus; none is configured")
     from repro.tasks.embedded import pretraining_corpus
 
+    # multilingual MLM, as in the ablation of arXiv 2005.13013: text of every language, whatever
+    # the languages of the intermediate task
     corpus = pretraining_corpus(run.data_seed)
-    sentences = [s for lang in run.languages for s in corpus.get(lang, [])]
-    if not sentences:
-        raise ValueError(f"no pretraining text for languages {run.languages}")
+    sentences = [s for lang in sorted(corpus) for s in corpus[lang]]
     encoded = tokenizer(sentences, truncation=True, max_length=hp["max_length"])
     return Dataset.from_dict({k: encoded[k] for k in ("input_ids", "attention_mask")})
 
