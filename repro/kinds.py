@@ -88,7 +88,9 @@ class PairKind:
         if task.dev is not None:
             metrics["dev"] = cls.score(model, tokenizer, task.dev, hp)
         if task.parallel:
-            pairs = ev.generalized_pairs(task.test, same_language=False)
+            rows = hp.get("generalized_rows")  # a scaled profile scores the matrix on the first rows only
+            test = {lang: ds.select(range(min(rows, len(ds)))) for lang, ds in task.test.items()} if rows else task.test
+            pairs = ev.generalized_pairs(test, same_language=False)
             joined = concatenate_datasets(list(pairs.values()))  # one pass over all pairs
             predictions = cls.predict(model, tokenizer, joined, hp)
             metrics["generalized"], start = {}, 0

@@ -63,6 +63,19 @@ class RunSpec:
         seed = "" if self.seed is None else f" seed {self.seed}"
         return f"{self.stage} {self.task} [{self.model.name}] {obj}{seed}{parent}"
 
+    @classmethod
+    def from_json(cls, data: dict) -> "RunSpec":
+        """The inverse of to_json (a stored runspec.json back into a RunSpec with the same key)."""
+        fields = {k: v for k, v in data.items() if k != "key"}
+        fields["model"] = ModelRef(**fields["model"])
+        for name in ("hyperparameters", "objective", "sampling"):
+            fields[name] = _items(fields[name])
+        fields["languages"] = tuple(fields["languages"])
+        run = cls(**fields)
+        if "key" in data and run.key != data["key"]:
+            raise ValueError(f"runspec does not hash to its stored key {data['key']} (code version changed?)")
+        return run
+
     def to_json(self) -> dict:
         data = asdict(self)
         data["key"] = self.key

@@ -112,15 +112,16 @@ PROFILES: dict[str, Profile] = {
         task_map=_EMBEDDED_TASKS,
         model_source="embedded",
         default_seeds=3,
-        max_steps=250,
-        intermediate_max_steps=250,
+        max_steps=120,
+        intermediate_max_steps=150,
         learning_rate=3e-4,
-        batch_size=32,
+        batch_size=16,
         max_length=64,
         control=True,
         # frozen embeddings stopped the tiny classifier collapsing to one class (benchmark notes);
         # one thread per run, runs side by side: tiny matrices gain nothing from a second thread
-        extra={"freeze_embeddings": True, "torch_threads": 1, "qa_max_length": 128, "doc_stride": 32},
+        extra={"freeze_embeddings": True, "torch_threads": 1, "qa_max_length": 128, "doc_stride": 32,
+               "generalized_rows": 100},
         workers=os.cpu_count() or 1,
     ),
     "micro": Profile(
