@@ -56,6 +56,7 @@ class ClaimItem(pytest.Item):
         if plan.not_run:
             pytest.skip(f"not run: {plan.not_run}")
         store = Store(Path(config.getoption("--store") or DEFAULT_ROOT) / profile.name)
+        _prepare_session(self.session, profile, store)
         results = runner.run_all(runs, store, progress=False)
         result = verify.verify(plan, results, profile.comparable)
         self.user_properties.append(("verdict", result.verdict))
@@ -78,6 +79,30 @@ class ClaimItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, None, f"claim[{self.spec.id}]"
+
+
+def _prepare_session(session, profile, store) -> None:
+    """Once per process: train every run the selected claims need, side by side, so that the
+    profile's parallel workers are used (one claim alone rarely has enough independent runs).
+    Under pytest-xdist each process trains one run at a time and the locks share the work."""
+    if getattr(session, "_xlt_prepared", False):
+        return
+    session._xlt_prepared = True
+    from repro import plan as planner
+    from repro import runner
+    from repro.pipeline import build_models, resources
+
+    specs = [item.spec for item in session.items if isinstance(item, ClaimItem)]
+    _, runs = planner.plan_all(specs, profile, session.config.getoption("--seeds"))
+    if profile.task_source == "hub":  # offline without the data: every claim fails, naming `repro prefetch`
+        from repro.prefetch import check_available
+
+        tasks, models, synonyms = resources(runs)
+        check_available(tasks, models, synonyms=synonyms)
+    if profile.model_source == "embedded":
+        build_models(runs, progress=False)
+    workers = 1 if hasattr(session.config, "workerinput") else profile.workers
+    runner.run_all(runs, store, progress=False, workers=workers)
 
 
 class ClaimFailure(Exception):

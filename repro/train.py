@@ -309,6 +309,7 @@ class MultiTaskModel(torch.nn.Module):
         return self.encoder.get_input_embeddings()
 
     def forward(self, task: str, labels=None, start_positions=None, end_positions=None, **batch):
+        batch.pop("num_items_in_batch", None)  # the Trainer's loss-normalisation hint; losses here are means
         if task == "mlm":
             return {"loss": self.backbone(labels=labels, **batch).loss}
         kind = self.kinds[task]
