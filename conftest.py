@@ -133,4 +133,5 @@ def pytest_sessionfinish(session, exitstatus):
                          report_dir=Path(report_dir) if report_dir else None, progress=False, train=False)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and outcome.report:
+        reporter.ensure_newline()
         reporter.write_line(f"xlt-repro report: {outcome.report['html']}")

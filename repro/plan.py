@@ -242,9 +242,11 @@ def plan_claim(spec: Claim | Hypothesis, profile: Profile, seeds: int | None = N
         arms.append(("control", Recipe(model=spec.baseline.model, label="no pretraining"), False))
     needed: list[RunSpec] = []
     for arm_name, recipe, pretrained in arms:
-        label = recipe.label or arm_name
-        arm = ArmPlan(name=arm_name, label=label, recipe=recipe)
         model = model_ref(profile, recipe.model, pretrained)
+        label = recipe.label or arm_name
+        if model.source == "embedded":  # say which model really ran, not only the paper's recipe name
+            label = f"{label} [{model.name}]"
+        arm = ArmPlan(name=arm_name, label=label, recipe=recipe)
         for target in plan.runnable_targets:
             arm.runs[target] = []
             for seed in seed_list:

@@ -159,6 +159,9 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
             "result": result, "spec": spec, "source": sources.get(spec.source.arxiv, {}),
             "plot": plot_claim(result, spec.setting) if result.per_language else None,
             "targets": ", ".join(f"{t.task} ({t.metric})" for t in spec.targets),
+            # on a scaled profile several real tasks can share one analog: say so next to the numbers
+            "analogs": {t.task: profile.resolve_task(t.task) for t in spec.targets
+                        if profile.task_source == "embedded" and profile.resolve_task(t.task)},
             "runs": _claim_runs(plan_of[result.id], runs),
         })
     background = [s for s in specs if s.kind == "background"]
