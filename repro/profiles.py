@@ -111,17 +111,17 @@ PROFILES: dict[str, Profile] = {
         task_source="embedded",
         task_map=_EMBEDDED_TASKS,
         model_source="embedded",
-        default_seeds=3,
-        max_steps=120,
-        intermediate_max_steps=150,
-        learning_rate=3e-4,
+        default_seeds=2,
+        max_steps=100,
+        intermediate_max_steps=100,
+        learning_rate=5e-4,
         batch_size=16,
         max_length=64,
         control=True,
         # frozen embeddings stopped the tiny classifier collapsing to one class (benchmark notes);
         # one thread per run, runs side by side: tiny matrices gain nothing from a second thread
         extra={"freeze_embeddings": True, "torch_threads": 1, "qa_max_length": 128, "doc_stride": 32,
-               "generalized_rows": 100},
+               "test_rows": 150, "generalized_rows": 60},
         workers=os.cpu_count() or 1,
     ),
     "micro": Profile(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import shutil
 import time
 import traceback
 
@@ -59,6 +60,8 @@ def ensure(run: RunSpec, store: Store, *, progress: bool = True, retry_failed: b
         result["runspec"] = run.to_json()
         result["host"] = platform.node()
         store.put(run, result)
+        if result["status"] == "ok":  # resumable checkpoints are only needed until the result exists
+            shutil.rmtree(store.checkpoint_dir(run), ignore_errors=True)
         return result
 
 

@@ -134,7 +134,8 @@ def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, p
         use_bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     steps_per_epoch = max(1, math.ceil(n_train / (per_device * accumulation * world_size())))
     max_steps = hp.get("max_steps") or int(math.ceil(hp["epochs"] * steps_per_epoch))
-    save_steps = max(10, max_steps // 4)
+    # checkpoints make a long run resumable; a seconds-long run gains little from many of them
+    save_steps = hp.get("save_steps") or max(50, min(500, max_steps // 4))
     return TrainingArguments(
         output_dir=str(output_dir),
         per_device_train_batch_size=per_device,
@@ -164,9 +165,18 @@ def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, p
 
 
 def load_task(run: RunSpec, name: str | None = None) -> TaskData:
+    """The run's task; a scaled profile may score the first ``test_rows`` of each test set only."""
+    import dataclasses
+
     from repro.tasks import load_task as _load
 
-    return _load(run.task_source, name or run.task, seed=run.data_seed)
+    task = _load(run.task_source, name or run.task, seed=run.data_seed)
+    rows = run.hp.get("test_rows")
+    if rows:
+        task = dataclasses.replace(
+            task, test={lang: ds.select(range(min(rows, len(ds)))) for lang, ds in task.test.items()},
+            dev=task.dev.select(range(min(rows, len(task.dev)))) if task.dev is not None else None)
+    return task
 
 
 def resolve_model_path(run: RunSpec, store) -> str:
