@@ -131,13 +131,3 @@ def bucc_f1(source: np.ndarray, target: np.ndarray, gold: set[tuple[int, int]] |
     k = int(f1.argmax())
     return {"f1": float(f1[k]), "precision": float(precision[k]), "recall": float(recall[k]),
             "threshold": float(scores[order[k]])}
-
-
-# --- aggregation ------------------------------------------------------------------------------
-
-
-def mean_over_languages(per_language: dict[str, float], include_english: bool) -> float:
-    values = [v for lang, v in per_language.items() if include_english or lang != "en"]
-    if not values:
-        raise ValueError("no languages to average over")
-    return float(np.mean(values))

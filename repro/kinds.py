@@ -35,13 +35,38 @@ def _device(model) -> torch.device:
     return next(model.parameters()).device
 
 
+class Kind:
+    """What every kind shares: dynamic padding, and scores per test language plus English dev."""
+
+    name: str
+    auto_model: type
+
+    @staticmethod
+    def model_kwargs(task: TaskData) -> dict:
+        return {}
+
+    @staticmethod
+    def collator(tokenizer):
+        return DataCollatorWithPadding(tokenizer)
+
+    @classmethod
+    def score(cls, model, tokenizer, dataset: Dataset, hp: dict) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
+        metrics = {"per_language": {lang: cls.score(model, tokenizer, ds, hp) for lang, ds in task.test.items()}}
+        if task.dev is not None:
+            metrics["dev"] = cls.score(model, tokenizer, task.dev, hp)
+        return metrics
+
+
 # --- sentence-pair classification -------------------------------------------------------------
 
 
-class PairKind:
+class PairKind(Kind):
     name = "pair_classification"
     auto_model = AutoModelForSequenceClassification
-    text_columns = ("sentence1", "sentence2")
 
     @staticmethod
     def model_kwargs(task: TaskData) -> dict:
@@ -56,10 +81,6 @@ class PairKind:
             return out
 
         return dataset.map(encode, batched=True, remove_columns=dataset.column_names)
-
-    @staticmethod
-    def collator(tokenizer):
-        return DataCollatorWithPadding(tokenizer)
 
     @staticmethod
     @torch.no_grad()
@@ -84,9 +105,7 @@ class PairKind:
     @classmethod
     def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
         """English dev, zero-shot per language, and the generalized matrix (every ordered pair)."""
-        metrics = {"per_language": {lang: cls.score(model, tokenizer, ds, hp) for lang, ds in task.test.items()}}
-        if task.dev is not None:
-            metrics["dev"] = cls.score(model, tokenizer, task.dev, hp)
+        metrics = super().evaluate(model, tokenizer, task, hp)
         if task.parallel:
             rows = hp.get("generalized_rows")  # a scaled profile scores the matrix on the first rows only
             test = {lang: ds.select(range(min(rows, len(ds)))) for lang, ds in task.test.items()} if rows else task.test
@@ -104,16 +123,11 @@ class PairKind:
 # --- extractive QA ----------------------------------------------------------------------------
 
 
-class QAKind:
+class QAKind(Kind):
     name = "qa"
     auto_model = AutoModelForQuestionAnswering
-    text_columns = ()
     max_answer_tokens = 30
     n_best = 20
-
-    @staticmethod
-    def model_kwargs(task: TaskData) -> dict:
-        return {}
 
     @staticmethod
     def _max_length(hp: dict) -> int:
@@ -164,10 +178,6 @@ class QAKind:
 
         return dataset.map(encode, batched=True, remove_columns=dataset.column_names)
 
-    @staticmethod
-    def collator(tokenizer):
-        return DataCollatorWithPadding(tokenizer)
-
     @classmethod
     @torch.no_grad()
     def predict(cls, model, tokenizer, dataset: Dataset, hp: dict) -> list[str]:
@@ -206,13 +216,6 @@ class QAKind:
         # an unanswerable question's only right answer is the empty string (SQuAD 2.0)
         return ev.qa_scores(predictions, [a["text"] or [""] for a in dataset["answers"][:]])
 
-    @classmethod
-    def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
-        metrics = {"per_language": {lang: cls.score(model, tokenizer, ds, hp) for lang, ds in task.test.items()}}
-        if task.dev is not None:
-            metrics["dev"] = cls.score(model, tokenizer, task.dev, hp)
-        return metrics
-
 
 # --- multiple choice --------------------------------------------------------------------------
 
@@ -235,14 +238,9 @@ class MultipleChoiceCollator:
         return batch
 
 
-class MultipleChoiceKind:
+class MultipleChoiceKind(Kind):
     name = "multiple_choice"
     auto_model = AutoModelForMultipleChoice
-    text_columns = ()
-
-    @staticmethod
-    def model_kwargs(task: TaskData) -> dict:
-        return {}
 
     @staticmethod
     def _encode(dataset: Dataset, tokenizer, hp: dict) -> dict:
@@ -282,13 +280,6 @@ class MultipleChoiceKind:
     @classmethod
     def score(cls, model, tokenizer, dataset: Dataset, hp: dict) -> dict:
         return {"accuracy": ev.accuracy(cls.predict(model, tokenizer, dataset, hp), dataset["label"][:])}
-
-    @classmethod
-    def evaluate(cls, model, tokenizer, task: TaskData, hp: dict) -> dict:
-        metrics = {"per_language": {lang: cls.score(model, tokenizer, ds, hp) for lang, ds in task.test.items()}}
-        if task.dev is not None:
-            metrics["dev"] = cls.score(model, tokenizer, task.dev, hp)
-        return metrics
 
 
 KINDS = {k.name: k for k in (PairKind, QAKind, MultipleChoiceKind)}

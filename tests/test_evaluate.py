@@ -64,9 +64,3 @@ def test_generalized_pairs_refuse_non_parallel_sets():
     data["fr"] = Dataset.from_dict({"sentence1": ["x", "y"], "sentence2": ["x", "y"], "label": [1, 1]})
     with pytest.raises(ValueError, match="not parallel"):
         ev.generalized_pairs(data)
-
-
-def test_mean_over_languages_excludes_english_unless_asked():
-    scores = {"en": 90.0, "de": 70.0, "fr": 50.0}
-    assert ev.mean_over_languages(scores, include_english=False) == 60.0
-    assert ev.mean_over_languages(scores, include_english=True) == 70.0

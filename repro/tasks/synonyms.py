@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import random
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
@@ -140,16 +139,9 @@ def fetch_synonym_table(cache_dir: str | os.PathLike | None = None, *, url: str 
         actual = hashlib.sha256(payload).hexdigest()
         if actual != sha256:
             raise SynonymTableError(f"{url}: sha256 {actual}, expected {sha256}; not cached")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{SYNONYM_FILE}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from repro.store import atomic_write_bytes
+
+        atomic_write_bytes(path, payload)
     return path
 
 
