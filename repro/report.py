@@ -114,7 +114,7 @@ def _load_sources() -> dict:
     try:
         from repro.sources import load_sources
 
-        return {k: (v if isinstance(v, dict) else getattr(v, "__dict__", {})) for k, v in load_sources().items()}
+        return {k: v.to_dict() for k, v in load_sources().items()}
     except Exception:  # noqa: BLE001 - a report without provenance beats no report; the page says so
         return {}
 

@@ -43,6 +43,9 @@ def test_report_files_say_scale_analog_and_carry_the_numbers(first_run):
     assert "Scale analog, not evidence about the papers" in html
     assert "robust-xlt-pawsx-generalized" in html and "data:image/png;base64," in html
     assert "no-pretraining control" in html
+    # provenance from claims/sources.json and the seed extractions
+    assert "Improving Zero-Shot Cross-Lingual Transfer Learning via Robust Training" in html
+    assert "000_0dacbe83ea79621c.txt" in html
     markdown = outcome.report["markdown"].read_text()
     assert "| robust-xlt-pawsx-zero-shot |" in markdown
     data = json.loads(outcome.report["json"].read_text())
