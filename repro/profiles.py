@@ -105,8 +105,8 @@ PROFILES: dict[str, Profile] = {
         name="smoke",
         comparable=False,
         description=(
-            "embedded tiny XLM-R-architecture encoder and embedded synthetic benchmark, CPU, minutes: "
-            "checks the pipeline; a scale analog, never evidence about the paper"
+            "an embedded tiny encoder of the XLM-R architecture and an embedded synthetic benchmark, "
+            "on a CPU in minutes, to check the pipeline and the metrics"
         ),
         task_source="embedded",
         task_map=_EMBEDDED_TASKS,
