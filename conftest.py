@@ -3,7 +3,7 @@
     pytest -k claim                      # every claim and hypothesis on the smoke profile
     pytest -k "claim and pawsx"          # a subset
     pytest -n 2 -k claim                 # pytest-xdist: runs shared by claims train once (file lock)
-    pytest -k claim --profile full --seeds 5 --report reports/full
+    pytest -k claim --profile=full --seeds=5 --report=reports/full
 
 An item passes when its runs completed and its verdict is not a failure for the profile; a
 crashed run fails it with the reason; a claim the profile cannot run is skipped as "not run".
