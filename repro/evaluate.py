@@ -4,7 +4,9 @@
 - SQuAD-style answer normalisation, F1 and exact match, and XTREME's QA score (mean of both);
 - retrieval: Tatoeba accuracy (nearest neighbour by cosine) and BUCC F1 with XTREME's threshold
   search over the mined pairs' scores;
-- the generalized setting: sentence 1 in language A, sentence 2 in language B, every ordered pair.
+- the generalized setting: sentence 1 in language A, sentence 2 in language B, every ordered pair;
+- token classification: entity-level F1 over IOB2 tags (NER, as seqeval scores PAN-X for XTREME)
+  and per-word tag accuracy (POS).
 """
 
 from __future__ import annotations
@@ -52,6 +54,77 @@ def generalized_pairs(test: dict[str, Dataset], languages: list[str] | None = No
                 "sentence1": test[a]["sentence1"][:], "sentence2": test[b]["sentence2"][:], "label": labels,
             })
     return pairs
+
+
+# --- token classification ---------------------------------------------------------------------
+
+
+def is_iob2(label_names) -> bool:
+    """Whether a tag set is IOB2 (``O``, ``B-X``, ``I-X``): scored by entities, not by words."""
+    names = list(label_names or [])
+    return bool(names) and "O" in names and all(n == "O" or n[:2] in ("B-", "I-") for n in names)
+
+
+def iob2_entities(tags) -> list[tuple[str, int, int]]:
+    """The entities (type, first word, last word + 1) of one IOB2 tag sequence.
+
+    As seqeval's default (conlleval) mode reads it: ``B-X`` starts an entity; ``I-X`` continues
+    an open entity of type X and otherwise starts one (an ``I-X`` after ``O`` or after another
+    type is not dropped); ``O`` closes the open entity.
+    """
+    entities, open_type, start = [], None, 0
+    for i, tag in enumerate([*tags, "O"]):  # the sentinel closes an entity at the end
+        prefix, _, kind = tag.partition("-")
+        continues = prefix == "I" and kind == open_type
+        if open_type is not None and not continues:
+            entities.append((open_type, start, i))
+            open_type = None
+        if prefix in ("B", "I") and not continues:
+            open_type, start = kind, i
+    return entities
+
+
+def entity_scores(predictions, references) -> dict[str, float]:
+    """Micro precision, recall and F1 over exact entity matches (type and both boundaries), summed
+    over sentences: the seqeval ``f1_score`` XTREME reports for PAN-X. No entity predicted (or none
+    in the gold tags) gives 0 for that side, as seqeval's default does."""
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predicted sentences for {len(references)} gold ones")
+    if not references:
+        raise ValueError("entity scores of an empty set are undefined")
+    predicted, gold = set(), set()
+    for i, (pred, ref) in enumerate(zip(predictions, references)):
+        if len(pred) != len(ref):
+            raise ValueError(f"sentence {i}: {len(pred)} predicted tags for {len(ref)} words")
+        predicted.update((i, *e) for e in iob2_entities(pred))
+        gold.update((i, *e) for e in iob2_entities(ref))
+    correct = len(predicted & gold)
+    precision = correct / len(predicted) if predicted else 0.0
+    recall = correct / len(gold) if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall}
+
+
+def tag_accuracy(predictions, references) -> float:
+    """Share of words whose tag is right, over all words of all sentences (POS tagging).
+
+    With one tag per word this is also the micro F1 over words, which is how we report UDPOS's
+    "f1". XTREME instead ran seqeval on the prefix-less UPOS tags: seqeval reads a tag's first
+    letter as its chunk prefix, so a run of identical tags (NOUN NOUN) becomes one chunk (SCONJ
+    and SYM, read as S-ingle, stay single words) and chunks are scored. Its UDPOS F1 therefore
+    differs from this accuracy; we have not measured by how much.
+    """
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predicted sentences for {len(references)} gold ones")
+    right = total = 0
+    for i, (pred, ref) in enumerate(zip(predictions, references)):
+        if len(pred) != len(ref):
+            raise ValueError(f"sentence {i}: {len(pred)} predicted tags for {len(ref)} words")
+        right += sum(p == r for p, r in zip(pred, ref))
+        total += len(ref)
+    if total == 0:
+        raise ValueError("tag accuracy of an empty set is undefined")
+    return right / total
 
 
 # --- extractive QA (SQuAD / XTREME conventions) -----------------------------------------------

@@ -15,6 +15,7 @@ Everything random takes its seed from the RunSpec.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -26,6 +27,7 @@ from datasets import Dataset, concatenate_datasets
 from transformers import (
     AutoTokenizer,
     Trainer,
+    TrainerCallback,
     TrainingArguments,
     set_seed,
 )
@@ -223,16 +225,70 @@ def _model_and_tokenizer(run: RunSpec, store, kind, task: TaskData):
     return model, tokenizer
 
 
-def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bool) -> tuple[RecipeTrainer, dict]:
+# the English dev metric a run is selected on (``select_on: english_dev``), per task kind
+SELECTION_METRIC = {"pair_classification": "accuracy", "qa": "f1", "multiple_choice": "accuracy",
+                    "token_classification": "f1"}
+
+
+class EnglishDevSelection(TrainerCallback):
+    """``select_on: english_dev``: score English dev at each epoch's end and keep the best weights.
+
+    Zero-shot model selection looks at English only, as XTREME and Robust-XLT do. The best weights
+    and the score history live in the run's checkpoint folder, so a resumed run keeps them.
+    """
+
+    def __init__(self, score, metric: str, directory: Path):
+        self.score, self.metric, self.directory = score, metric, Path(directory)
+        self.record = self.directory / "english_dev_selection.json"
+        self.weights = self.directory / "english_dev_best.pt"
+        self.state = json.loads(self.record.read_text()) if self.record.exists() else {"history": []}
+
+    def on_epoch_end(self, args, state, control, model=None, **kwargs):
+        value = self.score(model)[self.metric]
+        # a resumed run replays the epochs after its checkpoint: their old entries are replaced
+        self.state["history"] = [h for h in self.state["history"] if h["step"] < state.global_step]
+        self.state["history"].append({"step": state.global_step, "epoch": state.epoch, self.metric: value})
+        best = self.state.get("best")
+        if args.process_index == 0:  # every rank scores the same dev set; rank 0 writes
+            from repro.store import atomic_write_json
+
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if best is None or value > best[self.metric]:
+                tmp = self.weights.with_suffix(".tmp")
+                torch.save(model.state_dict(), tmp)
+                os.replace(tmp, self.weights)
+                self.state["best"] = self.state["history"][-1]
+            atomic_write_json(self.record, self.state)
+        elif best is None or value > best[self.metric]:
+            self.state["best"] = self.state["history"][-1]
+
+    def restore(self, trainer: Trainer) -> dict:
+        """Load the selected weights into the trained model; what was selected, for the result."""
+        trainer.accelerator.wait_for_everyone()  # rank 0 may still be writing the last epoch's best
+        if "best" in self.state and self.weights.exists():
+            trainer.model.load_state_dict(torch.load(self.weights, map_location=_device_of(trainer.model)))
+        return {"select_on": "english_dev", "metric": self.metric, **self.state}
+
+
+def _device_of(model) -> torch.device:
+    return next(model.parameters()).device
+
+
+def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bool,
+        selection: EnglishDevSelection | None = None) -> tuple[RecipeTrainer, dict]:
     """Train with the RunSpec's hyperparameters and objective, resuming from a checkpoint if any."""
     args = training_arguments(run.hp, store.checkpoint_dir(run), run.seed, n_train=n_train, progress=progress)
-    trainer = RecipeTrainer(args=args, objective=run.objective_config, **trainer_kwargs)
+    callbacks = [selection] if selection else None
+    trainer = RecipeTrainer(args=args, objective=run.objective_config, callbacks=callbacks, **trainer_kwargs)
     _quiet(trainer, progress)
     resume = _last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=resume)
-    return trainer, {"steps": output.global_step, "loss": output.training_loss, "examples": n_train,
-                     "seconds": time.perf_counter() - started, "resumed_from": resume}
+    info = {"steps": output.global_step, "loss": output.training_loss, "examples": n_train,
+            "seconds": time.perf_counter() - started, "resumed_from": resume}
+    if selection:
+        info["selection"] = selection.restore(trainer)
+    return trainer, info
 
 
 def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
@@ -253,9 +309,13 @@ def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
         train = augment_examples(train, synonym_table(objective["synonyms"]), num_copies=objective["copies"],
                                  seed=run.seed)
     train = kind.encode_train(train, tokenizer, hp)
+    selection = None
+    if hp.get("select_on") == "english_dev" and task.dev is not None:
+        selection = EnglishDevSelection(lambda m: kind.score(m, tokenizer, task.dev, hp), SELECTION_METRIC[task.kind],
+                                        store.checkpoint_dir(run))
     trainer, train_info = fit(run, store, {"model": model, "train_dataset": train,
                                            "data_collator": kind.collator(tokenizer), "processing_class": tokenizer},
-                              n_train=len(train), progress=progress)
+                              n_train=len(train), progress=progress, selection=selection)
     started = time.perf_counter()
     metrics = kind.evaluate(trainer.model, tokenizer, task, hp)
     return {**metrics, "train": train_info, "eval_seconds": time.perf_counter() - started}
@@ -308,6 +368,8 @@ class MultiTaskModel(torch.nn.Module):
                 self.heads[name] = torch.nn.Linear(hidden, 2)
             elif kind == "multiple_choice":
                 self.heads[name] = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(hidden, 1))
+            elif kind == "token_classification":  # as AutoModelForTokenClassification's head
+                self.heads[name] = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(hidden, num_labels))
             else:
                 raise NotImplementedError(f"{kind} cannot be an intermediate task")
 
@@ -332,6 +394,9 @@ class MultiTaskModel(torch.nn.Module):
             return {"loss": loss_fn(self.heads[task](hidden[:, 0]), labels)}
         if kind == "multiple_choice":
             return {"loss": loss_fn(self.heads[task](hidden[:, 0]).view(shape[0], shape[1]), labels)}
+        if kind == "token_classification":  # sub-tokens labelled -100 are ignored by cross_entropy
+            logits = self.heads[task](hidden)
+            return {"loss": loss_fn(logits.view(-1, logits.shape[-1]), labels.view(-1))}
         start_logits, end_logits = self.heads[task](hidden).unbind(-1)
         return {"loss": (loss_fn(start_logits, start_positions) + loss_fn(end_logits, end_positions)) / 2}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -16,6 +18,7 @@ COLUMNS = {
     "qa": {"id", "question", "context", "answers"},
     "multiple_choice": {"context", "endings", "label"},
     "retrieval": {"source_sentence", "target_sentence"},
+    "token_classification": {"tokens", "tags"},
 }
 TARGET_TASKS = ["xnli", "pawsx", "tydiqa", "copa"]
 
@@ -74,9 +77,15 @@ def test_word_order_and_morphology_follow_the_grammar():
     assert all(neg[c] != pos[c] for c in E.LANGUAGES)
     assert E.realise(ev, "en") == "Anna saw 3 big dogs in the park."
     assert neg["en"] == "Anna did not see 3 big dogs in the park."
-    # each language has its own vocabulary for the same concept
-    dogs = {c: E._lexicons()[c]["n:dog"][0] for c in E.LANGUAGES}
-    assert len(set(dogs.values())) == len(dogs)
+    # each language has its own vocabulary: verbs are never borrowed, nouns partly (cognates, loans)
+    lex, concepts = E._lexicons(), E._concepts()
+    en_words = {f for forms in lex["en"].values() for f in forms}
+    for code in E.NON_ENGLISH:
+        verbs = [k for k, v in concepts.items() if v["pos"] == "verb"]
+        assert not any(f in en_words for k in verbs for f in lex[code][k])
+        nouns = [k for k, v in concepts.items() if v["pos"] == "noun"]
+        own = sum(not any(f.startswith(concepts[k]["en"][0][:3]) for f in lex[code][k]) for k in nouns)
+        assert own > 0.4 * len(nouns), code
 
 
 def test_shared_anchors_survive_translation(tasks):
@@ -141,8 +150,9 @@ def test_schema_per_kind(tasks, name):
         assert td.train == {} and td.dev is None
         assert set(td.test) == set(E.NON_ENGLISH)
         return
-    assert set(td.train) == set(E.LANGUAGES)
-    assert len({len(ds) for ds in td.train.values()}) == 1  # translated training sets are row-aligned
+    # tagging tasks train on English only; the others have row-aligned translated training sets
+    assert set(td.train) == ({"en"} if td.kind == "token_classification" else set(E.LANGUAGES))
+    assert len({len(ds) for ds in td.train.values()}) == 1
     assert td.dev is not None and len(td.dev) >= 100
     if spec["role"] == "target":
         assert set(td.test) == set(E.LANGUAGES)
@@ -283,6 +293,23 @@ def test_pretraining_corpus_is_monolingual_non_parallel_and_deterministic():
     assert E.corpus_revision(0, 200) != E.corpus_revision(1, 200)
 
 
+def test_parallel_corpus_pairs_english_with_its_translation():
+    pairs = E.parallel_corpus(0, docs=200, rate=0.1)
+    assert pairs == E.parallel_corpus(0, docs=200, rate=0.1)
+    assert set(pairs) == set(E.NON_ENGLISH)
+    for code, meta in E.EMBEDDED_LANGUAGES.items():
+        if code == "en":
+            continue
+        assert len(pairs[code]) == (20 if meta.resource == "high" else 5)
+        for english, translated in pairs[code]:
+            assert english != translated
+            # a translation keeps the facts: the same numbers on both sides
+            assert re.findall(r"\d+", english) == re.findall(r"\d+", translated)
+            assert _scripts(english) == {"LATIN"}
+    # more parallel text extends the same draw (its own random stream, one per language)
+    assert E.parallel_corpus(0, docs=200, rate=0.2)["vel"][:5] == pairs["vel"][:5]
+
+
 def test_synonym_table_is_well_formed():
     table = E.embedded_synonym_table()
     assert isinstance(table, dict) and len(table) > 150
@@ -304,8 +331,113 @@ def test_synonym_table_is_well_formed():
 
 def test_task_registry_is_complete():
     assert set(E.EMBEDDED_TASKS) == {"xnli", "pawsx", "mnli", "qqp", "squad", "tydiqa", "hellaswag", "copa",
-                                     "tatoeba", "bucc"}
+                                     "tatoeba", "bucc", "panx", "udpos"}
     for name, spec in E.EMBEDDED_TASKS.items():
         assert spec["kind"] in TASK_KINDS and spec["description"]
     with pytest.raises(KeyError, match="unknown embedded task"):
         E.load_embedded_task("nope")
+
+
+# --- tagging tasks (panx, udpos) ----------------------------------------------------------------
+
+# Recorded before the tagging tasks were added (same generator and lexicon): adding them must not
+# change a word of the existing tasks. If you change the generator or the languages on purpose,
+# record these again (sha256 of the task's JSON as _as_dicts gives it).
+EXISTING_TASKS = {
+    "xnli": ("embedded-94b84b2771493684", "e9a4720cbe9f1241f6834d945043f7684219ae787ef760ab5fd78b7cf2888ec0"),
+    "tydiqa": ("embedded-e774f6f3304128f4", "ff72e5edbf0a105ec06abec58981c35520bc04d85701493e78f322916f31e5ea"),
+    "copa": ("embedded-bb75a9e1d2bb842f", "dc7e167c3840af90745cbf722dcc8a20bf7079632141ce4693169c89438079a3"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXISTING_TASKS))
+def test_existing_tasks_are_unchanged_by_the_tagging_tasks(name):
+    revision, digest = EXISTING_TASKS[name]
+    td = E.load_embedded_task(name, 0)
+    content = json.dumps(_as_dicts(td), sort_keys=True, ensure_ascii=False)
+    assert (td.revision, hashlib.sha256(content.encode()).hexdigest()) == (revision, digest)
+
+
+def test_tagging_realiser_writes_the_same_text_as_the_realiser():
+    """The marked tokens are the plain realiser's tokens: every sampler's sentences read the same."""
+    r = E._rng("tagging-equivalence")
+    forms = [E._tagging_lf(r) for _ in range(200)] + [E._retrieval_lf(r) for _ in range(100)]
+    forms += [lf for _ in range(40) for lf in E._nli_pair(r, 0, "drop")] + [E._mnli_pair(r, i % 3)[0] for i in range(100)]
+    forms += [E.Event(subj=E.NP("@Anna"), verb="v:see", obj=(E.NP("n:dog", num=3, adj="a:big"), E.NP("n:cat"),
+                                                             E.NP("n:cow", definite=True)),
+                      loc="n:park", time="t:morning", front_loc=True, neg=True)]
+    for lang in E.LANGUAGES:
+        for lf in forms:
+            words = E._tagged_words(lf, lang)
+            text = E._render(lang, E._tagging_realiser(lang).clause(lf))[0]
+            assert re.sub(r" ([.,?])", r"\1", " ".join(w for w, _, _ in words)) == text
+            assert all(pos in E.UPOS_TAGS and ner in E.NER_TAGS for _, pos, ner in words)
+            if not re.search(r"'@\w+ \w", repr(lf)):  # two-word names ("@Anna Berg") exist in tagging tasks only
+                assert text == E.realise(lf, lang)
+
+
+@pytest.mark.parametrize("name", ["panx", "udpos"])
+def test_tags_align_one_to_one_with_words_in_every_language(tasks, name):
+    td = tasks[name]
+    assert td.kind == "token_classification" and td.parallel
+    assert td.label_names == (E.NER_TAGS if name == "panx" else E.UPOS_TAGS)
+    assert set(td.test) == set(E.LANGUAGES) and len({len(ds) for ds in td.test.values()}) == 1
+    for ds in [td.train["en"], td.dev, *td.test.values()]:
+        for words, tags in zip(ds["tokens"], ds["tags"]):
+            assert words and len(words) == len(tags)
+            assert all(w and " " not in w for w in words)
+            assert all(0 <= t < td.num_labels for t in tags)
+    # row i is the same sentence: the same entities, numbers and names in every language
+    names = td.label_names
+    kept = {"B-PER", "I-PER", "B-LOC"} if name == "panx" else {"PROPN", "NUM", "PUNCT"}
+    for i in range(100):
+        counts = {lang: Counter(names[t] for t in td.test[lang]["tags"][i] if names[t] in kept) for lang in E.LANGUAGES}
+        assert all(c == counts["en"] for c in counts.values()), i
+
+
+def test_panx_tags_people_as_per_and_cities_as_loc(tasks):
+    td = tasks["panx"]
+    names, counts = td.label_names, Counter()
+    for ds in [td.train["en"], td.dev, td.test["en"]]:
+        for words, tags in zip(ds["tokens"], ds["tags"]):
+            for word, tag in zip(words, (names[t] for t in tags)):
+                counts[tag] += 1
+                expected = ("B-PER" if word in E.NAMES else "I-PER" if word in E.SURNAMES
+                            else "B-LOC" if word in E.CITIES else "O")
+                assert tag == expected, (word, tag, words)
+    assert min(counts[t] for t in ("B-PER", "I-PER", "B-LOC")) > 100 and counts["I-LOC"] == 0
+    # outside Latin script the entities are transliterated, and inflected names stay entities
+    bor = td.test["bor"]
+    per = [w for words, tags in zip(bor["tokens"], bor["tags"]) for w, t in zip(words, tags) if names[t] == "B-PER"]
+    assert per and all(_scripts(w) == {"CYRILLIC"} for w in per)
+    assert set(per) - {E._to_script("bor", n) for n in E.NAMES}  # accusative forms ("Анну")
+
+
+def test_udpos_tags_follow_the_words_source(tasks):
+    td = tasks["udpos"]
+    names = td.label_names
+    en = td.test["en"]
+    fixed = {"the": "DET", "a": "DET", "an": "DET", ".": "PUNCT", ",": "PUNCT", "did": "AUX", "not": "PART",
+             "because": "SCONJ", "so": "CCONJ", "and": "CCONJ"}
+    for words, tags in zip(en["tokens"], en["tags"]):
+        for word, tag in zip(words, (names[t] for t in tags)):
+            if word in fixed:
+                assert tag == fixed[word], (word, words)
+            elif word.isdigit():
+                assert tag == "NUM"
+            elif word in E.NAMES or word in E.SURNAMES or word in E.CITIES:
+                assert tag == "PROPN"
+    for lang in E.LANGUAGES:  # every language uses most of the inventory
+        used = {names[t] for tags in td.test[lang]["tags"] for t in tags}
+        assert {"NOUN", "VERB", "ADJ", "PROPN", "NUM", "PUNCT", "AUX"} <= used, lang
+        assert len(used) >= 9, (lang, used)
+
+
+def test_tagging_tasks_are_deterministic_and_differ_by_seed_and_task():
+    E._generate.cache_clear()
+    a = _as_dicts(E.load_embedded_task("panx", 0))
+    E._generate.cache_clear()
+    assert _as_dicts(E.load_embedded_task("panx", 0)) == a
+    assert _as_dicts(E.load_embedded_task("panx", 1))["test"]["en"] != a["test"]["en"]
+    assert E.load_embedded_task("udpos", 0).test["en"]["tokens"] != a["test"]["en"]["tokens"]
+    assert E.task_revision("panx", 0) == E.load_embedded_task("panx", 0).revision != E.task_revision("udpos", 0)

@@ -64,3 +64,48 @@ def test_generalized_pairs_refuse_non_parallel_sets():
     data["fr"] = Dataset.from_dict({"sentence1": ["x", "y"], "sentence2": ["x", "y"], "label": [1, 1]})
     with pytest.raises(ValueError, match="not parallel"):
         ev.generalized_pairs(data)
+
+
+# --- token classification (hand-computed) -------------------------------------------------------
+
+
+def test_iob2_entities_read_like_seqeval_default_mode():
+    assert ev.iob2_entities(["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "I-LOC", "O"]) == [
+        ("PER", 0, 2), ("LOC", 3, 6)]
+    # an I- without its B- starts an entity; a type change or a new B- ends the open one
+    assert ev.iob2_entities(["O", "I-PER", "I-PER", "O", "I-LOC"]) == [("PER", 1, 3), ("LOC", 4, 5)]
+    assert ev.iob2_entities(["B-PER", "I-LOC"]) == [("PER", 0, 1), ("LOC", 1, 2)]
+    assert ev.iob2_entities(["B-PER", "B-PER", "I-PER"]) == [("PER", 0, 1), ("PER", 1, 3)]
+    assert ev.iob2_entities(["O", "O"]) == []
+
+
+def test_entity_scores_count_exact_matches_over_sentences():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O", "B-PER"]]
+    pred = [["B-PER", "I-PER", "O", "O"], ["B-ORG", "O", "B-LOC"]]
+    # gold: 4 entities; predicted: 3, of which 2 match (PER 0-2 in sentence 0, ORG in sentence 1)
+    scores = ev.entity_scores(pred, gold)
+    assert scores["precision"] == pytest.approx(2 / 3)
+    assert scores["recall"] == pytest.approx(1 / 2)
+    assert scores["f1"] == pytest.approx(4 / 7)
+    # a boundary error is a miss on both sides; no prediction at all scores 0, not an error
+    assert ev.entity_scores([["B-PER", "O"]], [["B-PER", "I-PER"]]) == {"f1": 0.0, "precision": 0.0, "recall": 0.0}
+    assert ev.entity_scores([["O", "O"]], [["B-LOC", "O"]])["f1"] == 0.0
+    # the same span in two sentences is two entities
+    assert ev.entity_scores([["B-LOC"], ["O"]], [["B-LOC"], ["B-LOC"]])["recall"] == pytest.approx(0.5)
+    with pytest.raises(ValueError):
+        ev.entity_scores([["O"]], [["O", "O"]])
+    with pytest.raises(ValueError):
+        ev.entity_scores([], [])
+
+
+def test_tag_accuracy_is_per_word_and_tag_sets_are_told_apart():
+    gold = [["NOUN", "NOUN", "PUNCT"], ["DET", "NOUN"]]
+    pred = [["NOUN", "VERB", "PUNCT"], ["DET", "NOUN"]]
+    assert ev.tag_accuracy(pred, gold) == pytest.approx(4 / 5)
+    with pytest.raises(ValueError):
+        ev.tag_accuracy([["NOUN"]], [["NOUN", "VERB"]])
+    with pytest.raises(ValueError):
+        ev.tag_accuracy([[]], [[]])
+    assert ev.is_iob2(["O", "B-PER", "I-PER", "B-LOC", "I-LOC"])
+    assert not ev.is_iob2(["ADJ", "ADP", "NOUN", "VERB"])
+    assert not ev.is_iob2(None)

@@ -20,9 +20,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from repro.models.hub import HUB_MODELS, check_model_available, model_cached, resolve_model
+from repro.models.hub import (
+    HUB_MODELS,
+    check_model_available,
+    model_cached,
+    resolve_model,
+)
 from repro.prefetch import PREFETCH_COMMAND, MissingResourceError, check_available
-from repro.tasks.hub import HUB_TASKS, dataset_requirements, load_hub_task, supported_tasks
+from repro.tasks.hub import (
+    HUB_TASKS,
+    PANX_LABELS,
+    UPOS_LABELS,
+    dataset_requirements,
+    load_hub_task,
+    supported_tasks,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,6 +47,9 @@ def _features_yaml(features: dict[str, object]) -> str:
         lines.append(f"  - name: {name}")
         if isinstance(kind, tuple):  # class label names
             lines.append("    dtype:\n      class_label:\n        names:")
+            lines += [f"          '{i}': '{label}'" for i, label in enumerate(kind)]
+        elif isinstance(kind, list):  # a sequence of class labels (one tag per word)
+            lines.append("    sequence:\n      class_label:\n        names:")
             lines += [f"          '{i}': '{label}'" for i, label in enumerate(kind)]
         elif kind == "string_list":
             lines.append("    sequence: string")
@@ -399,6 +414,93 @@ def test_bucc_and_tatoeba(load):
     assert tatoeba.test["fr"]["target_sentence"] == ["I am here."]
 
 
+# --- token classification (google/xtreme PAN-X.<lang>, udpos.<Language>) ----------------------
+
+
+@pytest.fixture(scope="module")
+def tagging_hub(tmp_path_factory) -> Path:
+    """google/xtreme's PAN-X and udpos configs as the parquet conversion lays them out: one folder per
+    config, tokens plus a sequence of ClassLabel tags (PAN-X also a per-word langs column)."""
+    root = tmp_path_factory.mktemp("tagging-hub")
+    repo = root / "google/xtreme"
+    panx_features = {"tokens": "string_list", "ner_tags": list(PANX_LABELS), "langs": "string_list"}
+    udpos_features = {"tokens": "string_list", "pos_tags": list(UPOS_LABELS)}
+    ner = {name: i for i, name in enumerate(PANX_LABELS)}
+    pos = {name: i for i, name in enumerate(UPOS_LABELS)}
+
+    def panx(lang, sentences):
+        return [{"tokens": words, "ner_tags": [ner[t] for t in tags], "langs": [lang] * len(words)}
+                for words, tags in sentences]
+
+    def udpos(sentences):
+        return [{"tokens": words, "pos_tags": [pos[t] for t in tags]} for words, tags in sentences]
+
+    en_train = [(["Anna", "lives", "in", "New", "York", "."], ["B-PER", "O", "O", "B-LOC", "I-LOC", "O"]),
+                (["He", "joined", "Acme", "Corp"], ["O", "O", "B-ORG", "I-ORG"])]
+    configs = {
+        "PAN-X.en": {"train": panx("en", en_train),
+                     "validation": panx("en", [(["Paris", "!"], ["B-LOC", "O"])]),
+                     "test": panx("en", [(["Tom", "Berg"], ["B-PER", "I-PER"])])},
+        "PAN-X.de": {"train": panx("de", [(["Berlin"], ["B-LOC"])]),
+                     "validation": panx("de", [(["Bonn"], ["B-LOC"])]),
+                     # the second sentence has a tag too few: dropped and counted
+                     "test": panx("de", [(["Anna", "wohnt", "in", "Köln"], ["B-PER", "O", "O", "B-LOC"])])
+                     + [{"tokens": ["kaputt", "."], "ner_tags": [0], "langs": ["de", "de"]}]},
+        "udpos.English": {"train": udpos([(["The", "dog", "barks", "."], ["DET", "NOUN", "VERB", "PUNCT"])]),
+                          "validation": udpos([(["Cats", "sleep"], ["NOUN", "VERB"])]),
+                          "test": udpos([(["I", "ran"], ["PRON", "VERB"])])},
+        # some languages have a test split only (Thai, Tagalog, Yoruba)
+        "udpos.Thai": {"test": udpos([(["แมว", "นอน"], ["NOUN", "VERB"])])},
+        "udpos.German": {"train": udpos([(["Ja"], ["INTJ"])]),
+                         "validation": udpos([(["Nein"], ["INTJ"])]),
+                         "test": udpos([(["Der", "Hund", "bellt"], ["DET", "NOUN", "VERB"])])},
+    }
+    for config, splits in configs.items():
+        write_repo(root, "google/xtreme", {config: splits}, readme=False)
+    cards, infos = [], []
+    for config, splits in configs.items():
+        cards.append(f"- config_name: {config}\n  data_files:")
+        cards += [f"  - split: {split}\n    path: {config}/{split}-*" for split in splits]
+        features = panx_features if config.startswith("PAN-X") else udpos_features
+        infos.append(f"- config_name: {config}\n  features:\n{_features_yaml(features)}")
+    (repo / "README.md").write_text("---\ndataset_info:\n" + "\n".join(infos) + "\nconfigs:\n" + "\n".join(cards)
+                                    + "\n---\n")
+    return root
+
+
+def _load_tagging(root, name, tmp_path, **kw):
+    return load_hub_task(name, data_root=root, cache_dir=tmp_path / "cache", **kw)
+
+
+def test_panx_words_ner_tags_english_train_and_test_per_language(tagging_hub, tmp_path):
+    task = _load_tagging(tagging_hub, "panx", tmp_path, languages=["en", "de"])
+    assert task.kind == "token_classification" and task.label_names == list(PANX_LABELS)
+    assert list(task.train) == ["en"]  # zero-shot: PAN-X.en's train split only
+    assert task.train["en"]["tokens"][0] == ["Anna", "lives", "in", "New", "York", "."]
+    names = task.label_names
+    assert [names[t] for t in task.train["en"]["tags"][1]] == ["O", "O", "B-ORG", "I-ORG"]
+    assert task.dev["tokens"] == [["Paris", "!"]]
+    assert [names[t] for t in task.test["en"]["tags"][0]] == ["B-PER", "I-PER"]
+    assert task.test["de"]["tokens"] == [["Anna", "wohnt", "in", "Köln"]]
+    assert task.metadata["dropped"] == {"test/de": 1}
+    for ds in [*task.train.values(), task.dev, *task.test.values()]:
+        assert ds.column_names == ["tokens", "tags"]
+    assert task.parallel is False
+
+
+def test_udpos_configs_are_named_by_language_and_test_only_languages_load(tagging_hub, tmp_path):
+    assert HUB_TASKS["udpos"].configs["en"] == "udpos.English"
+    task = _load_tagging(tagging_hub, "udpos", tmp_path, languages=["en", "de", "th"])
+    assert task.label_names == list(UPOS_LABELS)
+    names = task.label_names
+    assert [names[t] for t in task.train["en"]["tags"][0]] == ["DET", "NOUN", "VERB", "PUNCT"]
+    assert [names[t] for t in task.dev["tags"][0]] == ["NOUN", "VERB"]
+    assert task.test["de"]["tokens"] == [["Der", "Hund", "bellt"]]
+    assert task.test["th"]["tokens"] == [["แมว", "นอน"]] and list(task.train) == ["en"]
+    assert dataset_requirements("udpos", ["th"]) == [("google/xtreme", "udpos.English", "main"),
+                                                     ("google/xtreme", "udpos.Thai", "main")]
+
+
 # --- registry, errors, offline ----------------------------------------------------------------
 
 
@@ -412,13 +514,12 @@ def test_registry_revisions_are_full_commits_or_marked_unpinned():
         assert re.fullmatch(r"[0-9a-f]{40}", model.revision), model.name
     assert set(supported_tasks()) >= {"xnli", "pawsx", "tydiqa", "xquad", "mlqa", "bucc", "tatoeba", "mnli",
                                       "qqp", "sst2", "squad", "squad_v2", "hellaswag", "cosmosqa",
-                                      "commonsenseqa", "anli"}
+                                      "commonsenseqa", "anli", "panx", "udpos"}
 
 
-def test_token_classification_tasks_are_known_but_unsupported(hub):
-    for name in ("panx", "udpos"):
-        with pytest.raises(NotImplementedError, match="token_classification"):
-            load_hub_task(name, data_root=hub)
+def test_known_but_unsupported_and_unknown_tasks_raise(hub):
+    with pytest.raises(NotImplementedError, match="not supported yet"):
+        load_hub_task("copa", data_root=hub)
     with pytest.raises(ValueError, match="unknown hub task"):
         load_hub_task("nope", data_root=hub)
 

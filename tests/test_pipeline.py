@@ -72,3 +72,40 @@ def test_same_runspec_gives_the_same_metrics(tmp_path):
     assert first["train"]["loss"] == second["train"]["loss"]
     other = train.finetune(dataclasses.replace(run, seed=5), Store(tmp_path / "c"), progress=False)
     assert other["train"]["loss"] != first["train"]["loss"]
+
+
+def test_token_classification_finetunes_on_the_micro_profile(tmp_path):
+    """The embedded PAN-X and UDPOS analogs: English fine-tuning for the micro step budget, then a
+    stored result with a score per language (entity F1 for NER, word accuracy as f1 for POS)."""
+    from repro import runner, verify
+    from repro.kinds import IGNORED_LABEL, TokenClassificationKind
+    from repro.models import model_path
+    from repro.tasks.embedded import EMBEDDED_LANGUAGES
+
+    spec = next(s for s in load_specs() if s.id == "x-stilts-squad-xtreme")
+    plan, _ = planner.plan_claim(spec, get_profile("micro"), seeds=1)
+    assert {"panx", "udpos"} <= set(plan.runnable_targets) and not plan.skipped_targets
+    store = Store(tmp_path / "store")
+    for task in ("panx", "udpos"):
+        run = plan.arms["baseline"].runs[task][0]
+        assert runner.ensure(run, store, progress=False)["status"] == "ok"
+        metrics = store.get(run)["metrics"]
+        assert metrics["train"]["steps"] == run.hp["max_steps"]
+        assert set(metrics["per_language"]) == set(EMBEDDED_LANGUAGES)
+        for scores in [*metrics["per_language"].values(), metrics["dev"]]:
+            assert 0.0 <= scores["f1"] <= 1.0
+            assert set(scores) >= ({"precision", "recall"} if task == "panx" else {"accuracy"})
+        # the claim's verdict reads the spec's metric ("f1") per language, in points
+        points = verify.language_scores(metrics, "f1", spec.setting, spec.averaging)
+        assert set(points) == set(EMBEDDED_LANGUAGES) and all(0 <= v <= 100 for v in points.values())
+    # labels sit on each word's first sub-token; the rest, and special tokens, are ignored
+    tokenizer = train.AutoTokenizer.from_pretrained(model_path(run.model))
+    sentences = train.load_task(run).test["thl"].select(range(30))  # Greek: many sub-tokens, some cut
+    encoded = TokenClassificationKind.encode_train(sentences, tokenizer, run.hp)
+    cut = 0
+    for row, tags in zip(encoded, sentences["tags"]):
+        kept = [label for label in row["labels"] if label != IGNORED_LABEL]
+        assert kept == tags[:len(kept)] and row["labels"][0] == row["labels"][-1] == IGNORED_LABEL
+        assert len(kept) == len(tags) or row["length"] == run.hp["max_length"]  # only truncation drops words
+        cut += len(kept) < len(tags)
+    assert row["length"] == len(row["input_ids"]) and cut < len(sentences)

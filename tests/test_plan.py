@@ -61,9 +61,21 @@ def test_intermediate_runs_come_first_and_targets_point_to_them():
 
 
 def test_targets_the_profile_cannot_run_are_named_not_hidden():
-    plan, _ = planner.plan_claim(_spec("x-stilts-squad-xtreme"), SMOKE, seeds=1)
-    assert "token classification" in plan.skipped_targets["panx"]
+    without_panx = dataclasses.replace(SMOKE, task_map={k: v for k, v in SMOKE.task_map.items() if k != "panx"})
+    plan, _ = planner.plan_claim(_spec("x-stilts-squad-xtreme"), without_panx, seeds=1)
+    assert plan.skipped_targets == {"panx": "needs a smoke-profile version of panx"}
     assert "panx" not in plan.runnable_targets and "xnli" in plan.runnable_targets
+
+
+def test_token_classification_targets_run_on_the_embedded_and_hub_profiles():
+    for profile in (SMOKE, get_profile("micro"), get_profile("full")):
+        plan, _ = planner.plan_claim(_spec("x-stilts-squad-xtreme"), profile, seeds=1)
+        assert plan.skipped_targets == {} and plan.not_run is None, profile.name
+        assert {"panx", "udpos"} <= set(plan.runnable_targets)
+    # the smoke profile fine-tunes its embedded analogs, named like the real tasks
+    plan, _ = planner.plan_claim(_spec("x-stilts-squad-xtreme"), SMOKE, seeds=1)
+    assert plan.arms["baseline"].runs["panx"][0].task == "panx"
+    assert plan.arms["treatment"].runs["udpos"][0].stage == "finetune"
 
 
 def test_claims_needing_attacks_are_not_run_with_the_reason():

@@ -2,8 +2,13 @@
 
 ``build_embedded_encoder`` trains a Unigram tokenizer on the embedded pretraining corpus
 (``repro.tasks.embedded.pretraining_corpus``), wraps it as ``XLMRobertaTokenizerFast``, builds a
-tiny ``XLMRobertaConfig`` model and MLM-pretrains it with the transformers ``Trainer``. The
-result is a directory that loads like a hub checkpoint::
+tiny ``XLMRobertaConfig`` model (hidden 64, 2 layers) and MLM-pretrains it with the transformers
+``Trainer`` on one shuffled multilingual stream of monolingual documents and English-translation
+sentence pairs (``parallel_corpus``: XLM's translation language modelling, 30% of a language's
+document count). XLM-R gets its cross-lingual alignment from terabytes of text; a 3-minute build
+gets none without the pairs (Tatoeba-style retrieval from the first layer, vel/dar/bor/thl/mav:
+.37/.18/.02/.00/.16 without, .50/.28/.03/.01/.29 with them). The result is a directory that loads
+like a hub checkpoint::
 
     path = build_embedded_encoder(cache_dir)
     AutoTokenizer.from_pretrained(path)
@@ -25,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import shutil
 import time
 import uuid
@@ -34,7 +40,14 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from repro.tasks.embedded import GENERATOR_VERSION, corpus_revision, pretraining_corpus
+from repro.tasks.embedded import (
+    CODE_SWITCH_RATE,
+    GENERATOR_VERSION,
+    PARALLEL_RATE,
+    corpus_revision,
+    parallel_corpus,
+    pretraining_corpus,
+)
 
 # Bump whenever the build code changes what it produces for the same spec.
 BUILD_VERSION = "tiny-xlmr-2"
@@ -51,31 +64,34 @@ class EncoderSpec:
 
     # data
     corpus_docs: int = 12000  # documents per high-resource language (low-resource: a quarter)
+    code_switch: float = CODE_SWITCH_RATE  # share of code-switched nouns/adjectives in non-English text
+    parallel: float = PARALLEL_RATE  # English-translation pairs (TLM) per language, share of its documents
     tokenizer_docs: int = 4000  # documents per language used to train the tokenizer
     # tokenizer
     vocab_size: int = 4000
     max_token_length: int = 12
     # architecture
-    hidden_size: int = 128
-    num_hidden_layers: int = 4
+    hidden_size: int = 64
+    num_hidden_layers: int = 2
     num_attention_heads: int = 4
-    intermediate_size: int = 512
+    intermediate_size: int = 256
     max_position_embeddings: int = 258  # downstream inputs up to 256 tokens
     # MLM pretraining
     max_length: int = 64
-    steps: int = 1000
+    steps: int = 2600
     batch_size: int = 32
-    learning_rate: float = 1e-3
-    warmup_steps: int = 60
+    learning_rate: float = 2e-3
+    warmup_steps: int = 150
     weight_decay: float = 0.01
     mlm_probability: float = 0.15
     pack: bool = True  # documents joined into full blocks of max_length (no padding)
+    mixed_blocks: bool = True  # blocks cut from one shuffled multilingual stream (else per language)
+    mixed_blocks_seed: int = 0
     masked_only_head: bool = True  # vocabulary projection at masked positions only while training
-    freeze_word_embeddings: bool = False  # keep the input word embeddings at their random init in MLM
-    tie_word_embeddings: bool = True  # output projection shares the input embeddings (as XLM-R)
 
     def tokenizer_part(self) -> dict:
-        return {k: getattr(self, k) for k in ("corpus_docs", "tokenizer_docs", "vocab_size", "max_token_length")}
+        return {k: getattr(self, k) for k in ("corpus_docs", "code_switch", "tokenizer_docs", "vocab_size",
+                                              "max_token_length")}
 
 
 DEFAULT_SPEC = EncoderSpec()
@@ -91,7 +107,7 @@ def _hash(payload: dict) -> str:
 
 def _tokenizer_payload(seed: int, spec: EncoderSpec) -> dict:
     return {"build": BUILD_VERSION, "generator": GENERATOR_VERSION,
-            "corpus": corpus_revision(seed, spec.corpus_docs), "tokenizer": spec.tokenizer_part(),
+            "corpus": corpus_revision(seed, spec.corpus_docs, spec.code_switch), "tokenizer": spec.tokenizer_part(),
             "special": SPECIAL_TOKENS}
 
 
@@ -108,7 +124,7 @@ def embedded_model_revision(seed: int = 0, pretrain: bool = True, *, spec: Encod
 
 
 _ARCH_FIELDS = ("hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
-                "max_position_embeddings", "tie_word_embeddings")
+                "max_position_embeddings")
 
 
 def embedded_model_dir(cache_dir: Path, seed: int = 0, pretrain: bool = True, *,
@@ -238,7 +254,7 @@ def _train_tokenizer(texts: list[str], spec: EncoderSpec):
 
 
 def _corpus(seed: int, spec: EncoderSpec) -> dict[str, list[str]]:
-    return pretraining_corpus(seed, docs=spec.corpus_docs)
+    return pretraining_corpus(seed, docs=spec.corpus_docs, code_switch=spec.code_switch)
 
 
 def build_embedded_tokenizer(cache_dir: Path, *, seed: int = 0, spec: EncoderSpec = DEFAULT_SPEC,
@@ -275,24 +291,41 @@ def _config(tokenizer, spec: EncoderSpec):
         num_attention_heads=spec.num_attention_heads, intermediate_size=spec.intermediate_size,
         max_position_embeddings=spec.max_position_embeddings, type_vocab_size=1,
         pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id, hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1,
-        tie_word_embeddings=spec.tie_word_embeddings)
+        eos_token_id=tokenizer.eos_token_id, hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1)
 
 
-def _blocks(tokenizer, corpus: dict[str, list[str]], spec: EncoderSpec) -> list[list[int]]:
-    """Monolingual blocks of ``max_length`` tokens: documents joined with </s> and cut (no padding)."""
+def _blocks(tokenizer, corpus: dict[str, list[str]], spec: EncoderSpec,
+            pairs: dict[str, list[tuple[str, str]]] | None = None) -> list[list[int]]:
+    """Blocks of ``max_length`` tokens: documents joined with </s> and cut (no padding).
+
+    A translation pair is one unit, English </s> translation, so that a word masked on one side
+    can be predicted from the other (XLM's translation language modelling).
+    """
     body = spec.max_length - 2
+    sep = tokenizer.sep_token_id
+
+    def ids(texts: list[str]) -> list[list[int]]:
+        return tokenizer(texts, add_special_tokens=False, return_attention_mask=False,
+                         return_token_type_ids=False)["input_ids"] if texts else []
+
+    streams = {lang: ids(corpus[lang]) for lang in sorted(corpus)}
+    for lang, items in sorted((pairs or {}).items()):
+        english, translated = ids([a for a, _ in items]), ids([b for _, b in items])
+        streams[f"en|{lang}"] = [a + [sep] + b for a, b in zip(english, translated)]
+    if not spec.pack:
+        return [[tokenizer.cls_token_id, *x[:body], sep] for lang in sorted(streams) for x in streams[lang]]
+    if spec.mixed_blocks:  # one shuffled multilingual stream, as run_mlm's group_texts on a mixed dataset
+        order = [(lang, i) for lang in sorted(streams) for i in range(len(streams[lang]))]
+        random.Random(spec.mixed_blocks_seed).shuffle(order)
+        groups = [[streams[lang][i] for lang, i in order]]
+    else:
+        groups = [streams[lang] for lang in sorted(streams)]
     blocks: list[list[int]] = []
-    for lang in sorted(corpus):
-        ids = tokenizer(corpus[lang], add_special_tokens=False, return_attention_mask=False,
-                        return_token_type_ids=False)["input_ids"]
-        if not spec.pack:
-            blocks += [[tokenizer.cls_token_id, *x[:body], tokenizer.sep_token_id] for x in ids]
-            continue
+    for docs in groups:
         stream: list[int] = []
-        for x in ids:
-            stream += x + [tokenizer.sep_token_id]
-        blocks += [[tokenizer.cls_token_id, *stream[i : i + body], tokenizer.sep_token_id]
+        for x in docs:
+            stream += x + [sep]
+        blocks += [[tokenizer.cls_token_id, *stream[i : i + body], sep]
                    for i in range(0, len(stream) - body // 2, body)]
     return blocks
 
@@ -321,10 +354,16 @@ def _masked_only(model):
 def _pretrain(model, tokenizer, corpus: dict[str, list[str]], seed: int, spec: EncoderSpec, workdir: Path,
               progress: bool) -> dict:
     from datasets import Dataset
-    from transformers import (DataCollatorForLanguageModeling, PrinterCallback, Trainer, TrainingArguments,
-                              XLMRobertaForMaskedLM)
+    from transformers import (
+        DataCollatorForLanguageModeling,
+        PrinterCallback,
+        Trainer,
+        TrainingArguments,
+        XLMRobertaForMaskedLM,
+    )
 
-    blocks = _blocks(tokenizer, corpus, spec)
+    pairs = parallel_corpus(seed, docs=spec.corpus_docs, rate=spec.parallel) if spec.parallel else None
+    blocks = _blocks(tokenizer, corpus, spec, pairs)
     dataset = Dataset.from_dict({"input_ids": blocks})
     collator = DataCollatorForLanguageModeling(tokenizer, mlm=True, mlm_probability=spec.mlm_probability,
                                                seed=seed)
@@ -336,8 +375,6 @@ def _pretrain(model, tokenizer, corpus: dict[str, list[str]], seed: int, spec: E
         disable_tqdm=not progress, log_level="warning" if progress else "error")
     if spec.masked_only_head:
         _masked_only(model)
-    if spec.freeze_word_embeddings:
-        model.roberta.embeddings.word_embeddings.weight.requires_grad_(False)
     try:
         trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator)
         if not progress:
@@ -345,7 +382,6 @@ def _pretrain(model, tokenizer, corpus: dict[str, list[str]], seed: int, spec: E
         result = trainer.train()
     finally:
         model.__class__ = XLMRobertaForMaskedLM
-        model.roberta.embeddings.word_embeddings.weight.requires_grad_(True)
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     shutil.rmtree(workdir / "trainer", ignore_errors=True)
     return {"train_loss": result.training_loss, "first_logged_loss": losses[0] if losses else None,

@@ -8,6 +8,9 @@ Columns per task kind (every loader normalises to these names):
 - ``multiple_choice``: ``context`` (str), ``endings`` (list[str]), ``label`` (int)
 - ``retrieval`` (no training): ``source_sentence`` (str, in the test language),
   ``target_sentence`` (str, in English); row i of a test set is a gold pair
+- ``token_classification`` (NER, POS tagging): ``tokens`` (list[str], the words as the dataset
+  splits them), ``tags`` (list[int], one per word, indices into ``label_names``: the tag names,
+  IOB2 such as ``B-PER`` for NER, UPOS such as ``NOUN`` for POS)
 
 ``test`` maps a language code to its test set. For pair classification the test sets are
 parallel when ``parallel`` is true: row i is the same item in every language, which is what
@@ -21,8 +24,8 @@ from typing import Literal
 
 from datasets import Dataset
 
-TaskKind = Literal["pair_classification", "qa", "multiple_choice", "retrieval"]
-TASK_KINDS: tuple[str, ...] = ("pair_classification", "qa", "multiple_choice", "retrieval")
+TaskKind = Literal["pair_classification", "qa", "multiple_choice", "retrieval", "token_classification"]
+TASK_KINDS: tuple[str, ...] = ("pair_classification", "qa", "multiple_choice", "retrieval", "token_classification")
 
 
 @dataclass

@@ -20,6 +20,11 @@ or hypernym, a contradiction for an antonym or a co-hyponym and neutral for a hy
 Anchors that real languages share (digits, person names in Latin-script languages, loanwords)
 remain, as in real data.
 
+The tagging tasks (``panx``, ``udpos``) tag every rendered word: a subclass of the realiser marks
+each token with its part of speech (UPOS) and entity type (people PER, cities LOC) as it writes
+it, so words and tags come from one pass and the other tasks' text is untouched. People there
+sometimes carry a surname as well (two-word entities), which no other task uses.
+
 The languages (``EMBEDDED_LANGUAGES``)
 --------------------------------------
 ========  =========  ========  ==========  =====  =====  =========  ================================
@@ -41,7 +46,7 @@ code      name       family    script      order  adj    adposit.   morphology /
 ``thl``   Thelan     Southic   Greek       VSO    post   prep       definite article, past prefix
                                                                     e-, plural -(e)s, particle
                                                                     ``dhen``; low resource
-``mav``   Mavaki     Islandic  Latin       VSO    post   prep       CV syllables, no inflection:
+``mav``   Mavaki     Islandic  Latin       SVO    post   prep       CV syllables, no inflection:
                                                                     plural particle ``nga``, tense
                                                                     particle ``ka``, negation
                                                                     ``kore``; low resource
@@ -49,13 +54,23 @@ code      name       family    script      order  adj    adposit.   morphology /
 
 Vocabulary is generated per language from its own phonology (Cyrillic and Greek text is generated
 in a romanisation and transliterated); a concept has 1-3 synonymous surface forms per language.
-Names are transliterated in non-Latin scripts, digits never change. The low-resource languages
-get a quarter of the pretraining text. The languages themselves (vocabulary, grammar) are fixed
-by ``GENERATOR_VERSION``; the ``seed`` arguments only change which items and texts are sampled,
-so every seed speaks the same languages.
+A share of nouns (Velan 50%, Darvic 35%, Borovan 30%, Thelan 25%, Mavaki 20%; adjectives half
+that) are cognates of the English word, adapted to the language's spelling, and international
+loanwords (taxi, piano, hotel, ...) are shared by nearly all. Names are transliterated in
+non-Latin scripts, digits never change.
+
+Pretraining text (``pretraining_corpus``) is monolingual and non-parallel: every language samples
+its own documents about the shared world. As in web text, ``CODE_SWITCH_RATE`` (20%) of the nouns
+and adjectives in non-English documents appear as the English word (Latin script, native
+inflection); this and the anchors above are the only lexical bridges between the languages.
+Task data never code-switches. The low-resource languages get a quarter of the pretraining text.
+
+The languages themselves (vocabulary, grammar) are fixed by ``GENERATOR_VERSION``; the ``seed``
+arguments only change which items and texts are sampled, so every seed speaks the same languages.
 
 Public API: ``EMBEDDED_LANGUAGES``, ``EMBEDDED_TASKS``, ``load_embedded_task``,
-``pretraining_corpus``, ``embedded_synonym_table``, ``task_revision``, ``GENERATOR_VERSION``.
+``pretraining_corpus``, ``corpus_revision``, ``embedded_synonym_table``, ``task_revision``,
+``realise`` (one logical form in one language), ``GENERATOR_VERSION``.
 """
 
 from __future__ import annotations
@@ -69,7 +84,7 @@ from functools import lru_cache
 from repro.tasks.base import TaskData
 
 # Bump whenever anything below changes the generated text (languages, templates, sizes, sampling).
-GENERATOR_VERSION = "embedded-2025.1"
+GENERATOR_VERSION = "embedded-2"
 _LEXICON_SEED = "embedded-lexicon-v1"  # fixes the languages; independent of the data seed
 
 
@@ -109,7 +124,7 @@ EMBEDDED_LANGUAGES: dict[str, EmbeddedLanguage] = {
                             "preverbal particle", "accusative -u, plural -y, past -l, zero copula"),
     "thl": EmbeddedLanguage("thl", "Thelan", "Southic", "Greek", "VSO", "low", "post", "preposition",
                             "preverbal particle", "past prefix e-, plural -(e)s, definite article"),
-    "mav": EmbeddedLanguage("mav", "Mavaki", "Islandic", "Latin", "VSO", "low", "post", "preposition",
+    "mav": EmbeddedLanguage("mav", "Mavaki", "Islandic", "Latin", "SVO", "low", "post", "preposition",
                             "preverbal particle", "isolating: plural and tense particles"),
 }
 LANGUAGES: tuple[str, ...] = tuple(EMBEDDED_LANGUAGES)
@@ -323,8 +338,10 @@ _PHONOLOGY = {
     "mav": dict(onsets="p t k m n h w r ng".split() + [""], vowels="a e i o u".split(), codas=[""],
                 syllables=(2, 3), final_vowel=1.0),
 }
-_COGNATE_RATE = {"vel": 0.4, "dar": 0.1, "bor": 0.15, "thl": 0.15, "mav": 0.1}
-_LOAN_RATE = 0.9
+# share of nouns borrowed from / cognate with English (adjectives: half of it); roughly the share of
+# modern nouns an English speaker recognises in Spanish, Turkish, Russian, Greek, Indonesian
+_COGNATE_RATE = {"vel": 0.5, "dar": 0.35, "bor": 0.3, "thl": 0.25, "mav": 0.2}
+_LOAN_RATE = 0.9  # the international loanwords (taxi, piano, hotel, ...)
 _BACK_VOWELS, _FRONT_VOWELS = set("aıou"), set("eiöü")
 
 
@@ -380,9 +397,12 @@ def _lexicons() -> dict[str, dict[str, list[str]]]:
             k = r.random()
             n_forms = 1 if k < 0.62 else (2 if k < 0.9 else 3)
             forms: list[str] = []
-            cognate = info["loan"] and r.random() < _LOAN_RATE or r.random() < _COGNATE_RATE[lang]
+            rate = _COGNATE_RATE[lang] * (1.0 if info["pos"] == "noun" else 0.5)
+            cognate = info["loan"] and r.random() < _LOAN_RATE or r.random() < rate
             if cognate and info["pos"] in ("noun", "adj") and " " not in info["en"][0]:
-                w = _adapt_loan(lang, info["en"][0])
+                # Velan keeps half of its borrowings in the English spelling (like "animal", "hotel")
+                exact = lang == "vel" and r.random() < 0.5
+                w = info["en"][0] if exact else _adapt_loan(lang, info["en"][0])
                 if w not in used:
                     forms.append(w)
                     used.add(w)
@@ -837,6 +857,128 @@ def _render(lang: str, toks: list[Tok], *, end: str | None = ".", capitalize: bo
 def realise(lf, lang: str, **kw) -> str:
     """The sentence for one logical form in one language."""
     return _render(lang, _realiser(lang).clause(lf), **kw)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Word tags (panx, udpos): the realiser's tokens with a part of speech and an entity type
+# --------------------------------------------------------------------------------------------
+
+# the UD inventory in google/xtreme's order (INTJ, PRON, SYM and X never occur in these sentences)
+UPOS_TAGS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+             "SCONJ", "SYM", "VERB", "X"]
+# the world has people and cities, no organisations; city names are one word, so I-LOC never occurs
+NER_TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+
+
+class _Word(tuple):
+    """A realiser token ``(text, tag)`` that also carries its UPOS tag and entity type.
+
+    It is still the 2-tuple every realiser method and ``_render`` read, so marking a sentence
+    cannot change its text.
+    """
+
+    def __new__(cls, tok, pos: str, entity: str | None = None, inside: bool = False):
+        word = super().__new__(cls, tok)
+        word.pos, word.entity, word.inside = pos, entity, inside  # inside: continues the entity before it
+        return word
+
+
+def _mark(toks: list, rule) -> list:
+    """Mark the tokens not marked yet (those the calling method added itself): ``rule(text, tag, k)``,
+    k counting those tokens, gives the UPOS tag or a (UPOS tag, entity type) pair."""
+    out, k = [], 0
+    for tok in toks:
+        if not isinstance(tok, _Word):
+            pos = rule(tok[0], tok[1], k)
+            tok = _Word(tok, *((pos,) if isinstance(pos, str) else pos))
+            k += 1
+        out.append(tok)
+    return out
+
+
+class _TaggingRealiser(_Realiser):
+    """The realiser with every token marked. Each method wraps its parent's output and marks only
+    the tokens it added, so the text is the plain realiser's (but for two-word names, which only
+    the tagging tasks use). Declarative clauses only (questions are not tagged)."""
+
+    def np(self, np: NP, role: str = "subj", tag: str | None = None) -> list[Tok]:
+        if np.noun.startswith("@"):  # "@Anna" or "@Anna Berg": a case ending goes on the last word
+            *first, last = np.noun[1:].split(" ")
+            toks = [(w, tag or "name") for w in first] + super().np(replace(np, noun="@" + last), role, tag)
+            return [_Word(t, "PROPN", "PER", inside=i > 0) for i, t in enumerate(toks)]
+        plural_particle = self.fw.get("plural")  # Mavaki "nga"
+
+        def rule(text, t, k):
+            if t in ("adj", "num"):
+                return "ADJ" if t == "adj" else "NUM"
+            if t:
+                return "NOUN"  # the head, whatever role tag it carries
+            return "PART" if text == plural_particle else "DET"
+
+        return _mark(super().np(np, role, tag), rule)
+
+    def obj(self, nps: tuple[NP, ...], role: str = "obj") -> list[Tok]:
+        return _mark(super().obj(nps, role), lambda text, t, k: "PUNCT" if text == "," else "CCONJ")
+
+    def loc(self, key: str, idx: int) -> list[Tok]:
+        city = key.startswith("@")
+
+        def rule(text, t, k):
+            if t == "loc":
+                return ("PROPN", "LOC") if city else "NOUN"
+            return "ADP" if k == 0 else "DET"  # "in the park", "en il parko"
+
+        return _mark(super().loc(key, idx), rule)
+
+    def time(self, key: str) -> list[Tok]:
+        toks = super().time(key)
+        if len(toks) == 1:  # "yesterday", "today"; one word for "in the morning" outside English
+            return _mark(toks, lambda *_: "ADV")
+        return _mark(toks, lambda text, t, k: ("ADP", "DET", "NOUN")[k])  # "in the morning"
+
+    def verb(self, key: str, idx: int, tense: str, neg: bool, base_only: bool = False) -> list[Tok]:
+        # besides the verb: "did"/"does" (AUX), "not" and the negation and tense particles (PART)
+        return _mark(super().verb(key, idx, tense, neg, base_only),
+                     lambda text, t, k: "VERB" if t == "verb" else ("AUX" if text in ("did", "does") else "PART"))
+
+    def arrange(self, S, V, O, L_, T, front=False) -> list[Tok]:
+        return _mark(super().arrange(S, V, O, L_, T, front), lambda *_: "PUNCT")  # comma after a fronted place
+
+    def copula(self, tense: str, neg: bool) -> list[Tok]:
+        negation = {"not", self.fw.get("neg")}
+        return _mark(super().copula(tense, neg), lambda text, t, k: "PART" if text in negation else "AUX")
+
+    def state(self, s: State) -> list[Tok]:
+        return _mark(super().state(s), lambda *_: "ADJ")  # the predicate adjective ("hungry", "big")
+
+    def has(self, h: Has) -> list[Tok]:
+        english_age = {"is": "AUX", "years": "NOUN", "old": "ADJ"}  # "Anna is 34 years old"
+        return _mark(super().has(h), lambda text, t, k: "NUM" if t == "num" else english_age[text])
+
+    def clause(self, lf) -> list[Tok]:
+        if isinstance(lf, Question):
+            raise NotImplementedError("word tags are defined for declarative clauses only")
+        conj = "SCONJ" if isinstance(lf, Complex) and lf.conj == "because" else "CCONJ"
+        return _mark(super().clause(lf), lambda text, t, k: "PUNCT" if text == "," else conj)
+
+
+@lru_cache(maxsize=16)
+def _tagging_realiser(lang: str) -> _TaggingRealiser:
+    return _TaggingRealiser(lang)
+
+
+def _tagged_words(lf, lang: str) -> list[tuple[str, str, str]]:
+    """(word, UPOS tag, IOB2 entity tag) for every word of ``realise(lf, lang)``, in order."""
+    toks = _tagging_realiser(lang).clause(lf)
+    text, spans = _render(lang, toks)
+    words = []
+    for i, (start, end, _) in enumerate(spans):
+        tok = toks[i] if i < len(toks) else None  # past the tokens: the full stop _render adds
+        if " " in text[start:end]:
+            raise ValueError(f"a token holds a space: {text[start:end]!r}")
+        entity = "O" if tok is None or tok.entity is None else ("I-" if tok.inside else "B-") + tok.entity
+        words.append((text[start:end], "PUNCT" if tok is None else tok.pos, entity))
+    return words
 
 
 # --------------------------------------------------------------------------------------------
@@ -1340,6 +1482,45 @@ def _retrieval_lf(r: random.Random):
 
 
 # --------------------------------------------------------------------------------------------
+# Tagging sentences (panx, udpos)
+# --------------------------------------------------------------------------------------------
+
+SURNAMES = ["Berg", "Lind", "Novak", "Moreau", "Costa", "Weber", "Silva", "Dahl"]
+
+
+def _maybe_surname(r: random.Random, np: NP) -> NP:
+    """A person is sometimes named with a surname as well: two-word entities (B-PER I-PER)."""
+    return replace(np, noun=f"{np.noun} {r.choice(SURNAMES)}") if r.random() < 0.3 else np
+
+
+def _tagging_lf(r: random.Random):
+    """One declarative sentence about people, things, places and cities."""
+    name, city = r.choice(NAMES), "@" + r.choice(CITIES)
+    person = _maybe_surname(r, _name(name))
+    k = r.random()
+    if k < 0.3:
+        e = _rand_event(r, subj=name, p_time=0.2)
+        return replace(e, subj=person, loc=city if r.random() < 0.4 else e.loc)
+    if k < 0.5:
+        e = _rand_person_event(r)
+        return replace(e, subj=_maybe_surname(r, e.subj), obj=(_maybe_surname(r, e.obj[0]),),
+                       loc=city if r.random() < 0.4 else e.loc)
+    if k < 0.62:
+        return Lives(person, city)
+    if k < 0.72:
+        job = _world()["people"][name]["job"]
+        return State(person, pred=NP(job, form=r.randrange(3)), tense="present")
+    if k < 0.84:
+        need = r.choice(sorted(_NEEDS))
+        st = State(person, adj="s:" + need, form=r.randrange(3))
+        act = _need_action(r, name, need)
+        return Complex("so", st, act) if r.random() < 0.5 else Complex("because", act, st)
+    if k < 0.92:
+        return Has(person, _world()["people"][name]["age"], "n:year")
+    return State(person, adj="s:" + r.choice(sorted(_STATE_FORMS)), neg=r.random() < 0.3, form=r.randrange(3))
+
+
+# --------------------------------------------------------------------------------------------
 # Tasks
 # --------------------------------------------------------------------------------------------
 
@@ -1368,18 +1549,34 @@ EMBEDDED_TASKS: dict[str, dict] = {
                 "description": "find the English translation of each sentence"},
     "bucc": {"kind": "retrieval", "role": "target", "analog_of": "BUCC",
              "description": "like tatoeba, more sentences"},
+    "panx": {"kind": "token_classification", "role": "target", "analog_of": "PAN-X (WikiANN NER)",
+             "description": "named entities in IOB2 tags: people (PER, with or without a surname) and cities "
+                            "(LOC); names are transliterated and take case endings"},
+    "udpos": {"kind": "token_classification", "role": "target", "analog_of": "UDPOS (Universal Dependencies)",
+              "description": "a UPOS tag per word from its source in the grammar: content words, articles, "
+                             "adpositions, auxiliaries, particles, conjunctions, punctuation"},
 }
 _SIZES = {  # train (per language), dev (English), test (per language)
     "xnli": (3000, 300, 300), "pawsx": (3000, 300, 300), "mnli": (6000, 300, 300), "qqp": (4000, 300, 300),
     "squad": (3000, 300, 300), "tydiqa": (2000, 300, 300), "hellaswag": (3000, 300, 300),
     "copa": (1000, 200, 300), "tatoeba": (0, 0, 300), "bucc": (0, 0, 1000),
+    "panx": (2000, 300, 300), "udpos": (2000, 300, 300),  # tagging: English train only
 }
 _TARGETS_EN_ONLY_TEST = {"mnli", "qqp", "squad", "hellaswag"}
 
 
+@lru_cache(maxsize=1)
+def _lexicon_fingerprint() -> str:
+    """Hash of the languages' vocabularies, grammars and world: a change there changes every revision
+    even if GENERATOR_VERSION was not bumped (template changes still need the bump)."""
+    payload = json.dumps({"lex": _lexicons(), "world": _world(), "fw": _FUNCTION,
+                          "langs": {c: vars(m) for c, m in EMBEDDED_LANGUAGES.items()}}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
 def task_revision(name: str, seed: int = 0) -> str:
     """Content hash of what ``load_embedded_task(name, seed)`` returns (no generation needed)."""
-    payload = json.dumps({"v": GENERATOR_VERSION, "lexicon": _LEXICON_SEED, "task": name, "seed": seed,
+    payload = json.dumps({"v": GENERATOR_VERSION, "lexicon": _lexicon_fingerprint(), "task": name, "seed": seed,
                           "sizes": _SIZES[name], "languages": list(LANGUAGES)}, sort_keys=True)
     return "embedded-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -1418,6 +1615,8 @@ def _split_items(name: str, seed: int, split: str, n: int) -> list:
         return [_copa_item(r) for _ in range(n)]
     if name == "hellaswag":
         return [_hellaswag_item(r) for _ in range(n)]
+    if kind == "token_classification":
+        return [_tagging_lf(r) for _ in range(n)]
     seen, items = set(), []
     while len(items) < n:  # retrieval: distinct English sentences
         lf = _retrieval_lf(r)
@@ -1439,6 +1638,12 @@ def _rows(name: str, items: list, lang: str, prefix: str) -> dict[str, list]:
     if kind == "retrieval":
         return {"source_sentence": [realise(lf, lang) for lf in items],
                 "target_sentence": [realise(lf, "en") for lf in items]}
+    if kind == "token_classification":
+        ner = name == "panx"
+        index = {tag: i for i, tag in enumerate(NER_TAGS if ner else UPOS_TAGS)}
+        words = [_tagged_words(lf, lang) for lf in items]
+        return {"tokens": [[w for w, _, _ in sentence] for sentence in words],
+                "tags": [[index[entity if ner else pos] for _, pos, entity in sentence] for sentence in words]}
     rz, ctx, ends, labels = _realiser(lang), [], [], []
     if name == "copa":
         for premise, conj, choices, label in items:
@@ -1460,7 +1665,9 @@ def _generate(name: str, seed: int) -> dict:
     out: dict = {"train": {}, "dev": None, "test": {}}
     if n_train:
         items = _split_items(name, seed, "train", n_train)
-        out["train"] = {lang: _rows(name, items, lang, f"{name}-train") for lang in LANGUAGES}
+        # tagging tasks train on English only (no translated training sets: nothing reads them)
+        train_langs = ("en",) if EMBEDDED_TASKS[name]["kind"] == "token_classification" else LANGUAGES
+        out["train"] = {lang: _rows(name, items, lang, f"{name}-train") for lang in train_langs}
     if n_dev:
         out["dev"] = _rows(name, _split_items(name, seed, "dev", n_dev), "en", f"{name}-dev")
     test_items = _split_items(name, seed, "test", n_test)
@@ -1477,9 +1684,10 @@ def _generate(name: str, seed: int) -> dict:
 def load_embedded_task(name: str, seed: int = 0) -> TaskData:
     """One embedded task in the common schema (see repro.tasks.base).
 
-    ``train``: English plus a translated training set per language (same items, row-aligned);
-    ``dev``: English; ``test``: parallel sets for every language (target tasks), English only
-    for the intermediate tasks, non-English sources with English targets for retrieval.
+    ``train``: English plus a translated training set per language (same items, row-aligned;
+    English only for the tagging tasks); ``dev``: English; ``test``: parallel sets for every
+    language (target tasks), English only for the intermediate tasks, non-English sources with
+    English targets for retrieval.
     """
     from datasets import Dataset
 
@@ -1495,6 +1703,10 @@ def load_embedded_task(name: str, seed: int = 0) -> TaskData:
         labels = list(PARAPHRASE_LABELS)
     elif name == "qqp":
         labels = list(DUPLICATE_LABELS)
+    elif name == "panx":
+        labels = list(NER_TAGS)
+    elif name == "udpos":
+        labels = list(UPOS_TAGS)
     return TaskData(
         name=name, kind=kind,
         train={lang: Dataset.from_dict(rows) for lang, rows in data["train"].items()},
@@ -1514,7 +1726,10 @@ def load_embedded_task(name: str, seed: int = 0) -> TaskData:
 # --------------------------------------------------------------------------------------------
 
 DEFAULT_CORPUS_DOCS = 12000  # documents per high-resource language; low-resource get a quarter
-CODE_SWITCH_RATE = 0.1  # share of nouns/adjectives written as the English word in non-English text
+CODE_SWITCH_RATE = 0.2  # share of nouns/adjectives written as the English word in non-English text
+# English-translation sentence pairs per language, as a share of its documents (XLM's TLM data): a
+# scale substitute for the alignment XLM-R learns from terabytes of text, which a 3-minute build cannot
+PARALLEL_RATE = 0.3
 
 
 def _document(r: random.Random) -> list:
@@ -1584,8 +1799,30 @@ def pretraining_corpus(seed: int = 0, *, docs: int = DEFAULT_CORPUS_DOCS,
     return out
 
 
+def parallel_corpus(seed: int = 0, *, docs: int = DEFAULT_CORPUS_DOCS,
+                    rate: float = PARALLEL_RATE) -> dict[str, list[tuple[str, str]]]:
+    """English-translation sentence pairs per non-English language, for translation language modelling.
+
+    ``rate`` times a language's document count of pairs, each one sentence of a fresh document
+    rendered in English and in the language (no code-switching). Sampled with their own seeds, so
+    the monolingual corpus is the same whatever the rate.
+    """
+    out: dict[str, list[tuple[str, str]]] = {}
+    for lang, meta in EMBEDDED_LANGUAGES.items():
+        if lang == "en":
+            continue
+        r = _rng(seed, GENERATOR_VERSION, "parallel", lang)
+        n = round(rate * (docs if meta.resource == "high" else max(1, docs // 4)))
+        pairs = []
+        for _ in range(n):
+            lf = r.choice(_document(r))
+            pairs.append((realise(lf, "en"), realise(lf, lang)))
+        out[lang] = pairs
+    return out
+
+
 def corpus_revision(seed: int = 0, docs: int = DEFAULT_CORPUS_DOCS, code_switch: float = CODE_SWITCH_RATE) -> str:
-    payload = json.dumps({"v": GENERATOR_VERSION, "lexicon": _LEXICON_SEED, "seed": seed, "docs": docs,
+    payload = json.dumps({"v": GENERATOR_VERSION, "lexicon": _lexicon_fingerprint(), "seed": seed, "docs": docs,
                           "code_switch": code_switch, "languages": list(LANGUAGES)}, sort_keys=True)
     return "corpus-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
 

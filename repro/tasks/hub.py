@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from repro.tasks.base import TASK_KINDS, TaskData
+from repro.tasks.base import TaskData
 
 # --- languages ---------------------------------------------------------------------------------
 
@@ -56,9 +56,28 @@ TATOEBA_CONFIGS = {
     "ta": "tam", "te": "tel", "th": "tha", "tl": "tgl", "tr": "tur", "ur": "urd", "vi": "vie",
     "zh": "cmn",
 }
+# PAN-X (WikiANN as XTREME splits it): google/xtreme configs "PAN-X.<code>", XTREME's 40 languages
+PANX_LANGUAGES = ("af", "ar", "bg", "bn", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fr", "he", "hi", "hu",
+                  "id", "it", "ja", "jv", "ka", "kk", "ko", "ml", "mr", "ms", "my", "nl", "pt", "ru", "sw", "ta",
+                  "te", "th", "tl", "tr", "ur", "vi", "yo", "zh")
+# UD POS: google/xtreme names these configs by the language's English name ("udpos.English"); XTREME's
+# 33 languages. Tagalog, Thai and Yoruba have a test split only, Kazakh test and train.
+UDPOS_CONFIGS = {
+    "af": "Afrikaans", "ar": "Arabic", "eu": "Basque", "bg": "Bulgarian", "nl": "Dutch", "en": "English",
+    "et": "Estonian", "fi": "Finnish", "fr": "French", "de": "German", "el": "Greek", "he": "Hebrew",
+    "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "kk": "Kazakh",
+    "ko": "Korean", "zh": "Chinese", "mr": "Marathi", "fa": "Persian", "pt": "Portuguese", "ru": "Russian",
+    "es": "Spanish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "th": "Thai", "tr": "Turkish", "ur": "Urdu",
+    "vi": "Vietnamese", "yo": "Yoruba",
+}
 ENGLISH_CODES = ("en", "eng", "english")
 
 NLI_LABELS = ("entailment", "neutral", "contradiction")
+# ClassLabel names (in this order) of google/xtreme's PAN-X "ner_tags" and udpos "pos_tags" columns, as
+# the dataset script and the parquet card give them (checked Feb 2024 conversion, see HUB_TASKS)
+PANX_LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+UPOS_LABELS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+               "SCONJ", "SYM", "VERB", "X")
 
 # --- revisions ---------------------------------------------------------------------------------
 # A pinned revision is a full commit id seen on the dataset's hub page (tree or commit view) in the
@@ -80,7 +99,7 @@ class HubTaskSource:
 
     name: str
     dataset_id: str
-    kind: str  # a TaskKind, or "token_classification" (known, not supported yet)
+    kind: str  # a TaskKind
     revision: str
     pinned: bool  # revision is a verified full commit id
     revision_note: str
@@ -88,10 +107,10 @@ class HubTaskSource:
     configs: Mapping[str, str | None]
     # role ("train", "dev", "test") -> split names, concatenated in order
     splits: Mapping[str, tuple[str, ...]]
-    # normalised column -> the dataset's column (None: an empty string); used by the "pair" and
-    # "qa" normalisers
+    # normalised column -> the dataset's column (None: an empty string); used by the "pair", "qa"
+    # and "tagging" normalisers
     columns: Mapping[str, str | None] = field(default_factory=dict)
-    normalizer: str = "pair"  # pair | qa | hellaswag | cosmosqa | commonsenseqa | retrieval
+    normalizer: str = "pair"  # pair | qa | hellaswag | cosmosqa | commonsenseqa | retrieval | tagging
     label_names: tuple[str, ...] | None = None
     # languages whose train split is loaded: "en" plus the dataset's translated training sets
     train_languages: tuple[str, ...] = ("en",)
@@ -247,17 +266,31 @@ HUB_TASKS: dict[str, HubTaskSource] = {
         splits={"test": ("validation",)}, normalizer="retrieval",
         notes=("XTREME's 36 Tatoeba languages (configs named by ISO 639-3 code)",),
     ),
-    # --- known, not supported yet ------------------------------------------------------------
+    # --- token classification -------------------------------------------------------------
+    # Verified with the search tool against google/xtreme's hub pages: the parquet layout
+    # "<config>/{train,validation,test}-00000-of-00001.parquet" (tree of PAN-X.af, commit "Add
+    # udpos.English data files"), PAN-X columns tokens / ner_tags / langs and udpos columns tokens /
+    # pos_tags with the ClassLabel names above (dataset script, commits 6d98a07 and 53bd002), the
+    # config names from the script's _PAN_X_LANG and _UD_POS_LANG lists.
     "panx": HubTaskSource(
         name="panx", dataset_id="google/xtreme", kind="token_classification", revision="main", pinned=False,
-        revision_note=_XTREME_NOTE, configs={}, splits={}, supported=False,
-        notes=("PAN-X.<lang> configs of google/xtreme; needs token classification",),
+        revision_note=_XTREME_NOTE, configs={lang: f"PAN-X.{lang}" for lang in PANX_LANGUAGES},
+        splits={"train": ("train",), "dev": ("validation",), "test": ("test",)},
+        columns={"tokens": "tokens", "tags": "ner_tags"}, normalizer="tagging", label_names=PANX_LABELS,
+        notes=("train and dev are PAN-X.en's train and validation splits; test is each language's test split",
+               "scored as entity F1 over IOB2 tags (seqeval's default mode), as XTREME reports PAN-X"),
     ),
     "udpos": HubTaskSource(
         name="udpos", dataset_id="google/xtreme", kind="token_classification", revision="main", pinned=False,
-        revision_note=_XTREME_NOTE, configs={}, splits={}, supported=False,
-        notes=("udpos.<Language> configs of google/xtreme; needs token classification",),
+        revision_note=_XTREME_NOTE, configs={lang: f"udpos.{name}" for lang, name in UDPOS_CONFIGS.items()},
+        splits={"train": ("train",), "dev": ("validation",), "test": ("test",)},
+        columns={"tokens": "tokens", "tags": "pos_tags"}, normalizer="tagging", label_names=UPOS_LABELS,
+        notes=(("train and dev are udpos.English's train and validation splits (UD English treebanks); test is "
+                "each language's test split"),
+               ("scored as per-word accuracy, reported as f1; XTREME ran seqeval on the prefix-less UPOS tags, "
+                "which scores runs of identical tags as chunks, so its F1 differs somewhat")),
     ),
+    # --- known, not supported yet ------------------------------------------------------------
     "copa": HubTaskSource(
         name="copa", dataset_id="cambridgeltl/xcopa", kind="multiple_choice", revision="main", pinned=False,
         revision_note=_UNPINNED, configs={}, splits={}, supported=False,
@@ -278,10 +311,10 @@ def get_source(name: str) -> HubTaskSource:
         raise ValueError(f"unknown hub task {name!r}; known: {sorted(HUB_TASKS)}")
     source = HUB_TASKS[name]
     if not source.supported:
+        # every task kind is implemented: what such a task lacks is its data wiring (see its notes)
         raise NotImplementedError(
-            f"hub task {name!r} ({source.dataset_id}) is registered but not supported yet: "
-            f"its kind is {source.kind!r}, which the suite does not implement "
-            f"(supported kinds: {', '.join(TASK_KINDS)}). {' '.join(source.notes)}"
+            f"hub task {name!r} ({source.dataset_id}, kind {source.kind!r}) is registered but not supported "
+            f"yet. {' '.join(source.notes)}"
         )
     return source
 
@@ -431,7 +464,7 @@ def load_hub_task(name: str, *, data_root: Path | None = None, languages: list[s
     max_examples: keep the first N rows of every split (after dropping unlabelled rows), for quick
     runs; parallel test sets stay aligned. cache_dir: the ``datasets`` cache (default: HF's).
 
-    Raises NotImplementedError for known-but-unsupported tasks (token classification), and
+    Raises NotImplementedError for known-but-unsupported tasks (XCOPA), and
     ``repro.prefetch.MissingResourceError`` naming every dataset config that is neither reachable
     nor cached.
     """
@@ -663,6 +696,8 @@ def _features(kind: str):
         return Features({"context": Value("string"), "endings": List(Value("string")), "label": Value("int64")})
     if kind == "retrieval":
         return Features({"source_sentence": Value("string"), "target_sentence": Value("string")})
+    if kind == "token_classification":
+        return Features({"tokens": List(Value("string")), "tags": List(Value("int64"))})
     raise ValueError(kind)
 
 
@@ -834,6 +869,58 @@ def _norm_retrieval(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = 
     return _finish(ds, fn, "retrieval", None, False)
 
 
+def _tag_converter(ds, column: str, label_names: Sequence[str], where: str) -> Callable[[list], list[int]]:
+    """Map one sentence's tags to indices into ``label_names``, checking the ClassLabel names agree
+    (a sequence of ClassLabel ints, plain ints, or tag names as strings)."""
+    from datasets import ClassLabel
+
+    expected = list(label_names)
+    inner = getattr(ds.features[column], "feature", None)  # List(ClassLabel) / Sequence(ClassLabel)
+    if isinstance(inner, ClassLabel):
+        names = list(inner.names)
+        unknown = [n for n in names if n not in expected]
+        if unknown:
+            raise ValueError(f"{where}: tag names {names} do not match the expected {expected}")
+        mapping = [expected.index(n) for n in names]
+        return lambda tags: [mapping[t] if 0 <= t < len(mapping) else -1 for t in tags]
+
+    def convert(tags):
+        out = []
+        for t in tags:
+            if isinstance(t, str) and not re.fullmatch(r"-?\d+", t.strip()):
+                if t not in expected:
+                    raise ValueError(f"{where}: tag {t!r} is neither an index nor one of {expected}")
+                out.append(expected.index(t))
+            else:
+                out.append(int(t))
+        return out
+
+    return convert
+
+
+def _norm_tagging(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
+    """Words and one tag index per word; a sentence with no words, a tag per word missing or a tag
+    outside the tag set is dropped (and counted)."""
+    where = f"{source.name} ({source.dataset_id})"
+    tokens_col, tags_col = source.columns["tokens"], source.columns["tags"]
+    _require(ds, [tokens_col, tags_col], where)
+    convert = _tag_converter(ds, tags_col, source.label_names, where)
+    n_tags = len(source.label_names)
+
+    def fn(batch):
+        out = {"tokens": [], "tags": []}
+        for words, tags in zip(batch[tokens_col], batch[tags_col]):
+            words, tags = list(words or []), convert(tags or [])
+            valid = bool(words) and len(words) == len(tags) and all(0 <= t < n_tags for t in tags)
+            if valid or not drop_invalid:
+                out["tokens"].append(words)
+                out["tags"].append(tags)
+        return out
+
+    out, _ = _finish(ds, fn, "token_classification", None, False)
+    return out, len(ds) - len(out)
+
+
 _NORMALIZERS = {
     "pair": _norm_pair,
     "qa": _norm_qa,
@@ -841,4 +928,5 @@ _NORMALIZERS = {
     "cosmosqa": _norm_cosmosqa,
     "commonsenseqa": _norm_commonsenseqa,
     "retrieval": _norm_retrieval,
+    "tagging": _norm_tagging,
 }
