@@ -248,30 +248,26 @@ class EnglishDevSelection(TrainerCallback):
         # a resumed run replays the epochs after its checkpoint: their old entries are replaced
         self.state["history"] = [h for h in self.state["history"] if h["step"] < state.global_step]
         self.state["history"].append({"step": state.global_step, "epoch": state.epoch, self.metric: value})
-        best = self.state.get("best")
+        improved = "best" not in self.state or value > self.state["best"][self.metric]
+        if improved:
+            self.state["best"] = self.state["history"][-1]
         if args.process_index == 0:  # every rank scores the same dev set; rank 0 writes
             from repro.store import atomic_write_json
 
             self.directory.mkdir(parents=True, exist_ok=True)
-            if best is None or value > best[self.metric]:
+            if improved:
                 tmp = self.weights.with_suffix(".tmp")
                 torch.save(model.state_dict(), tmp)
                 os.replace(tmp, self.weights)
-                self.state["best"] = self.state["history"][-1]
             atomic_write_json(self.record, self.state)
-        elif best is None or value > best[self.metric]:
-            self.state["best"] = self.state["history"][-1]
 
     def restore(self, trainer: Trainer) -> dict:
         """Load the selected weights into the trained model; what was selected, for the result."""
         trainer.accelerator.wait_for_everyone()  # rank 0 may still be writing the last epoch's best
         if "best" in self.state and self.weights.exists():
-            trainer.model.load_state_dict(torch.load(self.weights, map_location=_device_of(trainer.model)))
+            # load_state_dict copies into the model's own parameters, wherever they live
+            trainer.model.load_state_dict(torch.load(self.weights, map_location="cpu"))
         return {"select_on": "english_dev", "metric": self.metric, **self.state}
-
-
-def _device_of(model) -> torch.device:
-    return next(model.parameters()).device
 
 
 def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bool,

@@ -1420,6 +1420,14 @@ def _need_action(r: random.Random, name: str, need: str, definite_obj: NP | None
     return _rand_event(r, subj=name, verb="v:" + verb, cat=r.choice(cats), p_loc=0.0, p_time=0.0, p_adj=0.3)
 
 
+def _need_and_action(r: random.Random, person: NP, name: str) -> Complex:
+    """"Anna was hungry, so she ate ..." or "Anna ate ... because she was hungry"."""
+    need = r.choice(sorted(_NEEDS))
+    st = State(person, adj="s:" + need, form=r.randrange(3))
+    act = _need_action(r, name, need)
+    return Complex("so", st, act) if r.random() < 0.5 else Complex("because", act, st)
+
+
 def _copa_item(r: random.Random):
     name = r.choice(NAMES)
     need, other = r.sample(sorted(_NEEDS), 2)
@@ -1511,10 +1519,7 @@ def _tagging_lf(r: random.Random):
         job = _world()["people"][name]["job"]
         return State(person, pred=NP(job, form=r.randrange(3)), tense="present")
     if k < 0.84:
-        need = r.choice(sorted(_NEEDS))
-        st = State(person, adj="s:" + need, form=r.randrange(3))
-        act = _need_action(r, name, need)
-        return Complex("so", st, act) if r.random() < 0.5 else Complex("because", act, st)
+        return _need_and_action(r, person, name)
     if k < 0.92:
         return Has(person, _world()["people"][name]["age"], "n:year")
     return State(person, adj="s:" + r.choice(sorted(_STATE_FORMS)), neg=r.random() < 0.3, form=r.randrange(3))
@@ -1732,6 +1737,11 @@ CODE_SWITCH_RATE = 0.2  # share of nouns/adjectives written as the English word 
 PARALLEL_RATE = 0.3
 
 
+def _documents(meta: EmbeddedLanguage, docs: int) -> int:
+    """Documents a language gets: low-resource languages a quarter."""
+    return docs if meta.resource == "high" else max(1, docs // 4)
+
+
 def _document(r: random.Random) -> list:
     """A short monolingual 'document': facts and events mostly about one person."""
     name = r.choice(NAMES)
@@ -1750,11 +1760,8 @@ def _document(r: random.Random) -> list:
             lfs.append(_rand_event(r, subj=name if r.random() < 0.7 else None))
         elif k < 0.5:
             lfs.append(_rand_person_event(r))
-        elif k < 0.62:  # need and action
-            need = r.choice(sorted(_NEEDS))
-            st = State(_name(name), adj="s:" + need, form=r.randrange(3))
-            act = _need_action(r, name, need)
-            lfs.append(Complex("so", st, act) if r.random() < 0.5 else Complex("because", act, st))
+        elif k < 0.62:
+            lfs.append(_need_and_action(r, _name(name), name))
         elif k < 0.72:  # taxonomy
             cat = r.choice(sorted(_CATEGORIES))
             noun = r.choice(_members(cat))
@@ -1794,8 +1801,8 @@ def pretraining_corpus(seed: int = 0, *, docs: int = DEFAULT_CORPUS_DOCS,
     for lang, meta in EMBEDDED_LANGUAGES.items():
         r = _rng(seed, GENERATOR_VERSION, "corpus", lang)
         rz = _Realiser(lang, code_switch if lang != "en" else 0.0, _rng(seed, GENERATOR_VERSION, "switch", lang))
-        n = docs if meta.resource == "high" else max(1, docs // 4)
-        out[lang] = [" ".join(_render(lang, rz.clause(lf))[0] for lf in _document(r)) for _ in range(n)]
+        out[lang] = [" ".join(_render(lang, rz.clause(lf))[0] for lf in _document(r))
+                     for _ in range(_documents(meta, docs))]
     return out
 
 
@@ -1812,9 +1819,8 @@ def parallel_corpus(seed: int = 0, *, docs: int = DEFAULT_CORPUS_DOCS,
         if lang == "en":
             continue
         r = _rng(seed, GENERATOR_VERSION, "parallel", lang)
-        n = round(rate * (docs if meta.resource == "high" else max(1, docs // 4)))
         pairs = []
-        for _ in range(n):
+        for _ in range(round(rate * _documents(meta, docs))):
             lf = r.choice(_document(r))
             pairs.append((realise(lf, "en"), realise(lf, lang)))
         out[lang] = pairs
