@@ -123,18 +123,36 @@ def synonym_table(kind: str) -> dict[str, list[str]]:
 
 
 def world_size() -> int:
+    """Processes in this job: 1, or how many `accelerate launch` / `torchrun` started."""
     return int(os.environ.get("WORLD_SIZE", "1"))
 
 
-def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, progress: bool,
-                       use_bf16: bool | None = None) -> TrainingArguments:
+def batch_layout(effective: int, world: int, max_device: int) -> tuple[int, int]:
+    """(per-device batch, accumulation steps) whose product with the world size is exactly the
+    effective batch the spec asks for, with at most ``max_device`` examples per device step."""
+    if effective % world:
+        raise ValueError(f"batch_size {effective} cannot be split evenly over {world} processes; "
+                         f"launch a number of processes that divides it")
+    per_process = effective // world
+    accumulation = math.ceil(per_process / max_device)
+    while per_process % accumulation:
+        accumulation += 1
+    return per_process // accumulation, accumulation
+
+
+def use_bf16(hp: dict) -> bool:
+    """``bf16``: true or false as the spec or profile says; unset ("auto"): on a GPU that has it."""
+    setting = hp.get("bf16", "auto")
+    if setting == "auto":
+        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    return bool(setting)
+
+
+def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, progress: bool) -> TrainingArguments:
     """Effective batch = per-device batch x accumulation x devices, as the papers' scripts count it."""
-    effective = hp["batch_size"]
-    per_device = min(effective, MAX_DEVICE_BATCH)
-    accumulation = max(1, math.ceil(effective / (per_device * world_size())))
-    if use_bf16 is None:
-        use_bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-    steps_per_epoch = max(1, math.ceil(n_train / (per_device * accumulation * world_size())))
+    world = world_size()
+    per_device, accumulation = batch_layout(hp["batch_size"], world, MAX_DEVICE_BATCH)
+    steps_per_epoch = max(1, math.ceil(n_train / hp["batch_size"]))
     max_steps = hp.get("max_steps") or int(math.ceil(hp["epochs"] * steps_per_epoch))
     # checkpoints make a long run resumable; a seconds-long run gains little from many of them
     save_steps = hp.get("save_steps") or max(50, min(500, max_steps // 4))
@@ -150,7 +168,7 @@ def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, p
         lr_scheduler_type="linear",
         seed=seed,
         data_seed=seed,
-        bf16=use_bf16,
+        bf16=use_bf16(hp),
         train_sampling_strategy="group_by_length",  # dynamic padding wastes little inside a batch
         logging_steps=max(1, max_steps // 10),
         save_strategy="steps",
@@ -158,6 +176,7 @@ def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, p
         save_total_limit=1,
         report_to="none",
         disable_tqdm=not progress,
+        log_level_replica="passive",  # the other ranks of a launched job stay as quiet as rank 0
         dataloader_num_workers=0,
         use_cpu=not torch.cuda.is_available(),
     )
@@ -281,10 +300,18 @@ def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bo
     started = time.perf_counter()
     output = trainer.train(resume_from_checkpoint=resume)
     info = {"steps": output.global_step, "loss": output.training_loss, "examples": n_train,
-            "seconds": time.perf_counter() - started, "resumed_from": resume}
+            "seconds": time.perf_counter() - started, "resumed_from": resume, **_layout(trainer)}
     if selection:
         info["selection"] = selection.restore(trainer)
     return trainer, info
+
+
+def _layout(trainer: Trainer) -> dict:
+    """How the run was laid out on the hardware (not part of the RunSpec: the effective batch is)."""
+    args = trainer.args
+    return {"world_size": args.world_size, "per_device_batch": args.per_device_train_batch_size,
+            "accumulation": args.gradient_accumulation_steps, "mixed_precision": trainer.accelerator.mixed_precision,
+            "device": str(args.device)}
 
 
 def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
@@ -517,7 +544,7 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     if args.process_index == 0:  # rank 0 writes
         _save_encoder(model, tokenizer, store.encoder_dir(run))
     return {"train": {"steps": output.global_step, "loss": output.training_loss, "seconds": seconds,
-                      "task_sizes": sizes, "task_weights": weights, "resumed_from": resume}}
+                      "task_sizes": sizes, "task_weights": weights, "resumed_from": resume, **_layout(trainer)}}
 
 
 def _save_encoder(model: MultiTaskModel, tokenizer, target: Path) -> None:

@@ -89,15 +89,35 @@ def test_task_sampling_is_seeded_single_task_per_batch_and_sharded_by_rank():
 def test_training_arguments_count_the_effective_batch_like_the_papers(monkeypatch, tmp_path):
     monkeypatch.setattr(train, "MAX_DEVICE_BATCH", 8)
     hp = {"batch_size": 32, "learning_rate": 2e-5, "epochs": 2, "max_length": 128, "warmup_ratio": 0.1}
-    args = train.training_arguments(hp, tmp_path, seed=7, n_train=640, progress=False, use_bf16=False)
+    args = train.training_arguments(hp, tmp_path, seed=7, n_train=640, progress=False)
     assert args.per_device_train_batch_size * args.gradient_accumulation_steps == 32
     assert args.max_steps == 40  # 2 epochs x 640 / 32
     assert args.seed == 7 and args.data_seed == 7
     assert args.train_sampling_strategy == "group_by_length"
 
 
-def test_bf16_path_is_accepted_on_cpu(tmp_path):
-    # the GPU runners use bf16 autocast; the same TrainingArguments path must hold on the CPU
+@pytest.mark.parametrize("effective, world, max_device, expected", [
+    (32, 1, 8, (8, 4)),
+    (32, 2, 8, (8, 2)),
+    (16, 2, 32, (8, 1)),  # several processes split a small batch instead of multiplying it
+    (32, 8, 32, (4, 1)),
+    (48, 1, 32, (24, 2)),  # accumulation picks a divisor: 2 x 24, not 2 x 32
+])
+def test_batch_layout_is_exactly_the_effective_batch(effective, world, max_device, expected):
+    per_device, accumulation = train.batch_layout(effective, world, max_device)
+    assert (per_device, accumulation) == expected
+    assert per_device * accumulation * world == effective and per_device <= max_device
+
+
+def test_batch_layout_refuses_a_batch_the_processes_cannot_share():
+    with pytest.raises(ValueError, match="batch_size 32 cannot be split evenly over 3 processes"):
+        train.batch_layout(32, 3, 32)
+
+
+def test_bf16_setting_is_read_from_the_hyperparameters(tmp_path):
     hp = {"batch_size": 4, "learning_rate": 1e-3, "max_steps": 2, "max_length": 16}
-    args = train.training_arguments(hp, tmp_path, seed=0, n_train=8, progress=False, use_bf16=True)
-    assert args.bf16
+    assert train.training_arguments({**hp, "bf16": True}, tmp_path, seed=0, n_train=8, progress=False).bf16
+    assert not train.training_arguments({**hp, "bf16": False}, tmp_path, seed=0, n_train=8, progress=False).bf16
+    # unset: bf16 only where a GPU supports it, so on this CPU it stays off
+    auto = train.training_arguments(hp, tmp_path, seed=0, n_train=8, progress=False).bf16
+    assert auto == (torch.cuda.is_available() and torch.cuda.is_bf16_supported())
