@@ -31,8 +31,7 @@ from transformers import (
 
 from repro import train
 from repro.kinds import PairKind
-from repro.models import CACHE_DIR, embedded_variant
-from repro.models.embedded import build_embedded_encoder
+from repro.models import build_embedded
 from repro.runner import quiet_libraries
 from repro.tasks.embedded import load_embedded_task
 
@@ -62,8 +61,8 @@ def _real_tokens(dataset, batch_size: int, steps: int, warmup: int) -> int:
 
 
 def run_trainer(path, tokenizer, dataset, *, steps, batch, objective, pad_to=None, stock=False, tmp="/tmp/bench"):
-    hp = {"batch_size": batch, "learning_rate": 1e-4, "max_steps": steps, "max_length": 128}
-    args = train.training_arguments(hp, tmp, seed=0, n_train=len(dataset), progress=False, use_bf16=False)
+    hp = {"batch_size": batch, "learning_rate": 1e-4, "max_steps": steps, "max_length": 128, "bf16": False}
+    args = train.training_arguments(hp, tmp, seed=0, n_train=len(dataset), progress=False)
     args.save_strategy = "no"
     if stock:
         args.train_sampling_strategy = "random"
@@ -114,8 +113,7 @@ def main() -> None:
     quiet_libraries()
     if args.threads:
         torch.set_num_threads(args.threads)
-    spec, pretrain = embedded_variant(args.model)
-    path = str(build_embedded_encoder(CACHE_DIR / "models", spec=spec, pretrain=pretrain, progress=False))
+    path = str(build_embedded(args.model))
     tokenizer = AutoTokenizer.from_pretrained(path)
     dataset = PairKind.encode_train(load_embedded_task("xnli").train["en"], tokenizer, {"max_length": 128})
     steps, batch, warmup = args.steps, args.batch, 5

@@ -75,12 +75,15 @@ def cmd_run(args) -> int:
     import fnmatch
 
     from repro.pipeline import run_claims
+    from repro.launch import is_main_process
 
     select = None
     if args.only:
         select = lambda spec_id: any(fnmatch.fnmatch(spec_id, pattern) for pattern in args.only)  # noqa: E731
     outcome = run_claims(args.profile, seeds=args.seeds, select=select, store_root=args.store,
                          report_dir=args.report, progress=not args.quiet)
+    if not is_main_process():  # the other processes of an `accelerate launch` job: rank 0 prints
+        return 1 if any(r.verdict == "error" for r in outcome.results) else 0
     for result in outcome.results:
         effect = f"{result.effect['mean']:+.2f}" if result.effect else "–"
         print(f"{result.verdict:>15}  {effect:>7}  {result.id}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from repro import plan as planner
 from repro import runner, verify
+from repro.launch import is_main_process
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.store import DEFAULT_ROOT, Store
@@ -49,7 +50,7 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
         results = {r.key: store.get(r) for r in runs if store.get(r) is not None}
     verdicts = [verify.verify(p, results, profile.comparable) for p in plans]
     report = None
-    if report_dir is not False:
+    if report_dir is not False and is_main_process():  # in a launched job, rank 0 reports
         from repro.report import render
 
         out = Path(report_dir or REPORTS_DIR / profile.name)

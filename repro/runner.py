@@ -14,6 +14,7 @@ import traceback
 
 from tqdm.auto import tqdm
 
+from repro.launch import launched_job
 from repro.plan import RunSpec
 from repro.store import Store
 
@@ -35,34 +36,71 @@ def execute(run: RunSpec, store: Store, *, progress: bool = True) -> dict:
 
 def ensure(run: RunSpec, store: Store, *, progress: bool = True, retry_failed: bool = True) -> dict:
     """The stored result of ``run``, training it first if needed. Parallel callers train it once."""
+    job = launched_job()
+    if job is not None:
+        return _ensure_together(run, store, job, progress=progress, retry_failed=retry_failed)
     result = store.get(run)
-    if result is not None and (result["status"] == "ok" or not retry_failed):
+    if _reusable(result, retry_failed):
         return result
     with store.lock(run):
         result = store.get(run)  # another worker may have finished it while we waited
-        if result is not None and (result["status"] == "ok" or not retry_failed):
+        if _reusable(result, retry_failed):
             return result
-        if run.parent and not store.has_success(run.parent):
-            result = {"status": "failed", "error": f"its intermediate run {run.parent} did not complete",
-                      "seconds": 0.0}
-        else:
-            started = time.perf_counter()
-            try:
-                metrics = execute(run, store, progress=progress)
-                result = {"status": "ok", "metrics": metrics}
-            except (KeyboardInterrupt, SystemExit):
-                raise  # keep checkpoints; the next run resumes
-            except BaseException as exc:  # noqa: BLE001 - a failed run is data for the report
-                # (BaseException: a Rust panic inside tokenizers is not an Exception)
-                log.exception("run %s failed", run.key)
-                result = {"status": "failed", "error": "".join(traceback.format_exception(exc))}
-            result["seconds"] = time.perf_counter() - started
-        result["runspec"] = run.to_json()
-        result["host"] = platform.node()
-        store.put(run, result)
-        if result["status"] == "ok":  # resumable checkpoints are only needed until the result exists
-            shutil.rmtree(store.checkpoint_dir(run), ignore_errors=True)
+        result = _train(run, store, progress)
+        _keep(run, store, result)
         return result
+
+
+def _ensure_together(run: RunSpec, store: Store, job, *, progress: bool, retry_failed: bool) -> dict:
+    """``ensure`` for every process of a launched job at once: all train, rank 0 locks and writes."""
+    from contextlib import nullcontext
+
+    from accelerate.utils import broadcast_object_list
+
+    with store.lock(run) if job.is_main_process else nullcontext():
+        # rank 0 reads the store (another job may have finished the run) and every rank follows it
+        decision = [store.get(run) if job.is_main_process else None]
+        broadcast_object_list(decision, from_process=0)
+        if _reusable(decision[0], retry_failed):
+            return decision[0]
+        result = _train(run, store, progress and job.is_main_process)
+        job.wait_for_everyone()
+        if job.is_main_process:
+            _keep(run, store, result)
+        job.wait_for_everyone()  # the next run may start from this one's encoder: it must be written
+        return result
+
+
+def _reusable(result: dict | None, retry_failed: bool) -> bool:
+    return result is not None and (result["status"] == "ok" or not retry_failed)
+
+
+def _train(run: RunSpec, store: Store, progress: bool) -> dict:
+    """Train and evaluate the run; a failure becomes a result that carries its reason."""
+    if run.parent and not store.has_success(run.parent):
+        result = {"status": "failed", "error": f"its intermediate run {run.parent} did not complete",
+                  "seconds": 0.0}
+    else:
+        started = time.perf_counter()
+        try:
+            metrics = execute(run, store, progress=progress)
+            result = {"status": "ok", "metrics": metrics}
+        except (KeyboardInterrupt, SystemExit):
+            raise  # keep checkpoints; the next run resumes
+        except BaseException as exc:  # noqa: BLE001 - a failed run is data for the report
+            # (BaseException: a Rust panic inside tokenizers is not an Exception)
+            log.exception("run %s failed", run.key)
+            result = {"status": "failed", "error": "".join(traceback.format_exception(exc))}
+        result["seconds"] = time.perf_counter() - started
+    result["runspec"] = run.to_json()
+    result["host"] = platform.node()
+    return result
+
+
+def _keep(run: RunSpec, store: Store, result: dict) -> None:
+    store.put(run, result)
+    if result["status"] == "ok":  # resumable checkpoints are only needed until the result exists
+        shutil.rmtree(store.checkpoint_dir(run), ignore_errors=True)
 
 
 def quiet_libraries() -> None:
@@ -87,8 +125,14 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
     independent runs train in parallel processes: on a CPU, two one-thread runs side by side use
     two cores far better than one run with two threads (tiny matrices, thread barriers).
     """
-    results = {r.key: store.get(r) for r in runs if store.has_success(r)}
-    todo = [r for r in runs if r.key not in results]
+    job = launched_job()
+    if job is not None:  # a launched job: its processes train each run together, one after another
+        workers, progress = 1, progress and job.is_main_process
+        results = {}
+        todo = list(runs)  # every rank walks the same list; rank 0 decides what the store already has
+    else:
+        results = {r.key: store.get(r) for r in runs if store.has_success(r)}
+        todo = [r for r in runs if r.key not in results]
     bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
     waves = [[r for r in todo if r.stage == "intermediate"], [r for r in todo if r.stage != "intermediate"]]
     if workers <= 1 or len(todo) <= 1:

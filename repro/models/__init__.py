@@ -11,11 +11,14 @@ CACHE_DIR = Path(os.environ.get("XLT_REPRO_CACHE", Path.home() / ".cache" / "xlt
 def model_path(ref) -> str:
     """A path or hub id that ``from_pretrained`` loads, for a plan.ModelRef."""
     if ref.source == "embedded":
-        from repro.models.embedded import build_embedded_encoder
+        from repro.launch import launched_job, run_alone
 
-        spec, pretrain = embedded_variant(ref.name)
-        return str(build_embedded_encoder(CACHE_DIR / "models", seed=ref.seed, pretrain=pretrain, spec=spec,
-                                          progress=False))
+        job = launched_job()
+        if job is not None:  # the build trains with the Trainer: one process of its own builds it
+            if job.is_main_process:
+                run_alone(_BUILD, ref.name, str(ref.seed))
+            job.wait_for_everyone()
+        return str(build_embedded(ref.name, ref.seed))
     if ref.source == "hub":
         from huggingface_hub import snapshot_download
 
@@ -25,6 +28,17 @@ def model_path(ref) -> str:
         # the local snapshot of the pinned revision: from_pretrained then needs no network
         return snapshot_download(ref.name, revision=ref.revision, local_files_only=True)
     raise ValueError(f"unknown model source {ref.source!r}")
+
+
+_BUILD = "import sys; from repro.models import build_embedded; build_embedded(sys.argv[1], int(sys.argv[2]))"
+
+
+def build_embedded(name: str, seed: int = 0):
+    """Build (once, cached) the embedded encoder ``name``; returns its directory."""
+    from repro.models.embedded import build_embedded_encoder
+
+    spec, pretrain = embedded_variant(name)
+    return build_embedded_encoder(CACHE_DIR / "models", seed=seed, pretrain=pretrain, spec=spec, progress=False)
 
 
 # embedded model name -> (build spec, pretrained?); "micro" is the seconds-long build of the micro profile
