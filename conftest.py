@@ -97,8 +97,7 @@ def _prepare_session(session, profile, store) -> None:
     if profile.task_source == "hub":  # offline without the data: every claim fails, naming `repro prefetch`
         from repro.prefetch import check_available
 
-        tasks, models, synonyms = resources(runs)
-        check_available(tasks, models, synonyms=synonyms)
+        check_available(**resources(runs))
     if profile.model_source == "embedded":
         build_models(runs, progress=False)
     workers = 1 if hasattr(session.config, "workerinput") else profile.workers

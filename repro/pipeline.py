@@ -38,8 +38,7 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
         # stop before any training when a dataset, model or table is neither reachable nor cached
         from repro.prefetch import check_available
 
-        tasks, models, synonyms = resources(runs)
-        check_available(tasks, models, synonyms=synonyms)
+        check_available(**resources(runs))
     store = Store(Path(store_root or DEFAULT_ROOT) / profile.name)
     before = sum(store.has_success(r) for r in runs)
     if train and profile.model_source == "embedded":
@@ -58,12 +57,14 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
     return Outcome(results=verdicts, plans=plans, report=report, trained=len(runs) - before)
 
 
-def resources(runs) -> tuple[list[str], list[str], bool]:
-    """Task names, model ids and whether the synonym table is needed, for a list of RunSpecs."""
-    tasks = sorted({name for r in runs for name in r.task.split("+")})
-    models = sorted({r.model.name for r in runs})
-    synonyms = any(r.objective_config.get("synonyms") == "counterfitted" for r in runs)
-    return tasks, models, synonyms
+def resources(runs) -> dict:
+    """What a list of RunSpecs needs from outside, as keyword arguments of check_available and prefetch."""
+    return {
+        "task_names": sorted({name for r in runs for name in r.task.split("+")}),
+        "model_names": sorted({r.model.name for r in runs}),
+        "synonyms": any(r.objective_config.get("synonyms") == "counterfitted" for r in runs),
+        "mlm_corpus": any(dict(r.sampling).get("mlm_corpus") for r in runs),
+    }
 
 
 def prefetch_profile(profile_name: str, paths=None) -> None:
@@ -75,8 +76,7 @@ def prefetch_profile(profile_name: str, paths=None) -> None:
         print(f"the {profile.name} profile is built offline; nothing to fetch")
         return
     _, runs = planner.plan_all(load_specs(paths), profile)
-    tasks, models, synonyms = resources(runs)
-    prefetch(tasks, models, synonyms=synonyms)
+    prefetch(**resources(runs))
 
 
 def build_models(runs, progress: bool = True) -> None:

@@ -181,6 +181,11 @@ def _intermediate_run(recipe: Recipe, profile: Profile, seed: int, model: ModelR
     sampling = {"mode": inter.sampling, "continued_mlm": inter.continued_mlm}
     if inter.sampling == "temperature":
         sampling["temperature"] = inter.temperature
+    if inter.continued_mlm and profile.task_source == "hub":
+        from repro.tasks.mlm_corpus import REV_WIKIPEDIA, WIKIPEDIA_ID
+
+        sampling["mlm_corpus"] = f"{WIKIPEDIA_ID}@{REV_WIKIPEDIA}"
+        sampling["mlm_documents"] = profile.mlm_documents
     return RunSpec(
         stage="intermediate",
         model=model,

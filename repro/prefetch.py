@@ -1,8 +1,8 @@
 """Pre-fetching the full profile's resources, and the check that stops a run before training.
 
-The full profile needs three kinds of remote resources: hub datasets (``repro.tasks.hub``), hub
-model checkpoints (``repro.models.hub``) and the synonym table of Robust-XLT
-(``repro.tasks.synonyms``). On a machine without network they must already be in the local caches
+The full profile needs four kinds of remote resources: hub datasets (``repro.tasks.hub``), hub
+model checkpoints (``repro.models.hub``), the synonym table of Robust-XLT
+(``repro.tasks.synonyms``) and, for continued MLM, Wikipedia shards (``repro.tasks.mlm_corpus``). On a machine without network they must already be in the local caches
 (the Hugging Face caches for datasets and models, this suite's cache for the synonym table).
 
 - :func:`prefetch` downloads them while online (``repro prefetch --profile full``);
@@ -163,7 +163,7 @@ def required_datasets(task_names: Iterable[str]) -> list[tuple[str, str | None, 
 
 
 def check_available(task_names: Iterable[str], model_names: Iterable[str], *, synonyms: bool = False,
-                    online: bool | None = None) -> None:
+                    mlm_corpus: bool = False, online: bool | None = None) -> None:
     """Raise one :class:`MissingResourceError` listing every resource the run could not get.
 
     Online (the hub answers), everything counts as available: the loaders download what they need.
@@ -188,6 +188,10 @@ def check_available(task_names: Iterable[str], model_names: Iterable[str], *, sy
             model_id, revision = resolve_model(name)
             if not model_cached(model_id, revision):
                 missing.append(f"model {model_id} @ {revision}")
+        if mlm_corpus:
+            from repro.tasks.mlm_corpus import missing_mlm_corpus
+
+            missing.extend(missing_mlm_corpus())
     if synonyms:
         from repro.tasks.synonyms import SYNONYM_URL, cached_table_path
 
@@ -212,7 +216,7 @@ def _url_reachable(url: str, timeout: float = 5.0) -> bool:
 
 
 def prefetch(task_names: Iterable[str], model_names: Iterable[str], *, synonyms: bool = True,
-             log=print) -> dict[str, list[str]]:
+             mlm_corpus: bool = False, log=print) -> dict[str, list[str]]:
     """Download (while online) every dataset config, model snapshot and the synonym table a run needs.
 
     Returns what was fetched, by kind. Raises :class:`MissingResourceError` listing everything that
@@ -231,6 +235,10 @@ def prefetch(task_names: Iterable[str], model_names: Iterable[str], *, synonyms:
 
             if cached_table_path() is None:
                 wanted.append(f"synonym table {SYNONYM_URL}")
+        if mlm_corpus:
+            from repro.tasks.mlm_corpus import missing_mlm_corpus
+
+            wanted.extend(missing_mlm_corpus())
         raise MissingResourceError(wanted, reason="prefetch needs the Hugging Face hub, which is not reachable"
                                    + (" (offline mode is set)" if offline_mode() else ""))
     fetched: dict[str, list[str]] = {"datasets": [], "models": [], "synonyms": []}
@@ -256,6 +264,16 @@ def prefetch(task_names: Iterable[str], model_names: Iterable[str], *, synonyms:
             failed.append(f"model {model_id} @ {revision}: {type(exc).__name__}: {exc}")
             continue
         fetched["models"].append(f"{model_id} @ {revision}")
+    if mlm_corpus:
+        from repro.tasks.mlm_corpus import MLM_LANGUAGES, REV_WIKIPEDIA, WIKIPEDIA_ID, fetch_mlm_corpus
+
+        label = f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} (first shard of {len(MLM_LANGUAGES)} languages)"
+        log(f"prefetch: {label}")
+        try:
+            fetch_mlm_corpus()
+            fetched["datasets"].append(label)
+        except network_errors as exc:
+            failed.append(f"{label}: {type(exc).__name__}: {exc}")
     if synonyms:
         from repro.tasks.synonyms import SYNONYM_URL, fetch_synonym_table
 

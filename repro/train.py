@@ -487,14 +487,11 @@ class MultiTaskTrainer(RecipeTrainer):
 
 
 def _mlm_dataset(run: RunSpec, tokenizer, hp: dict) -> Dataset:
-    if run.task_source != "embedded":
-        raise NotImplementedError(
-            "continued multilingual MLM on the full profile needs a multilingual text corpus; none is configured")
-    from repro.tasks.embedded import pretraining_corpus
+    from repro.tasks.mlm_corpus import load_mlm_corpus
 
     # multilingual MLM, as in the ablation of arXiv 2005.13013: text of every language, whatever
     # the languages of the intermediate task
-    corpus = pretraining_corpus(run.data_seed)
+    corpus = load_mlm_corpus(run.task_source, seed=run.data_seed, documents=dict(run.sampling).get("mlm_documents"))
     sentences = [s for lang in sorted(corpus) for s in corpus[lang]]
     encoded = tokenizer(sentences, truncation=True, max_length=hp["max_length"])
     return Dataset.from_dict({k: encoded[k] for k in ("input_ids", "attention_mask")})
