@@ -74,8 +74,8 @@ def cmd_claims_validate(args) -> int:
 def cmd_run(args) -> int:
     import fnmatch
 
-    from repro.pipeline import run_claims
     from repro.launch import is_main_process
+    from repro.pipeline import run_claims
 
     select = None
     if args.only:

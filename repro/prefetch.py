@@ -2,8 +2,9 @@
 
 The full profile needs four kinds of remote resources: hub datasets (``repro.tasks.hub``), hub
 model checkpoints (``repro.models.hub``), the synonym table of Robust-XLT
-(``repro.tasks.synonyms``) and, for continued MLM, Wikipedia shards (``repro.tasks.mlm_corpus``). On a machine without network they must already be in the local caches
-(the Hugging Face caches for datasets and models, this suite's cache for the synonym table).
+(``repro.tasks.synonyms``) and, for continued MLM, Wikipedia shards (``repro.tasks.mlm_corpus``).
+On a machine without network they must already be in the local caches (the Hugging Face caches for
+datasets, models and the Wikipedia shards, this suite's cache for the synonym table).
 
 - :func:`prefetch` downloads them while online (``repro prefetch --profile full``);
 - :func:`check_available` raises one :class:`MissingResourceError` naming everything that is
