@@ -439,8 +439,10 @@ def task_weights(sizes: dict[str, int], mode: str, temperature: float = 1.0) -> 
 class TaskBatches(torch.utils.data.IterableDataset):
     """Single-task batches in a seeded order: draw a task by its weight, then its next batch.
 
-    Each task's examples are shuffled with the seed and cycled; under several processes every
-    rank takes every world-size-th batch, so no batch is seen twice per step.
+    Each task's examples are shuffled with the seed and cycled. Under several processes every rank
+    draws the same task at each step (the same seeded stream) and takes its own slice of one batch
+    of world x batch_size examples: no example is seen twice per step, and the ranks run alike
+    forward passes, so the Trainer's collectives over the batches (token counts, gradients) match.
     """
 
     def __init__(self, datasets: dict, collators: dict, weights: dict[str, float], batch_size: int,
@@ -452,16 +454,16 @@ class TaskBatches(torch.utils.data.IterableDataset):
         rng = random.Random(self.seed)
         names = list(self.weights)
         orders = {name: [] for name in names}
-        for step in range(self.total * self.world):
+        chunk = self.batch_size * self.world
+        for _ in range(self.total):
             name = rng.choices(names, weights=[self.weights[n] for n in names])[0]
-            if len(orders[name]) < self.batch_size:
+            while len(orders[name]) < chunk:
                 fresh = list(range(len(self.datasets[name])))
                 rng.shuffle(fresh)
                 orders[name].extend(fresh)
-            indices, orders[name] = orders[name][:self.batch_size], orders[name][self.batch_size:]
-            if step % self.world != self.rank:
-                continue
-            features = [{k: v for k, v in self.datasets[name][i].items() if k != "length"} for i in indices]
+            indices, orders[name] = orders[name][:chunk], orders[name][chunk:]
+            mine = indices[self.rank * self.batch_size:(self.rank + 1) * self.batch_size]
+            features = [{k: v for k, v in self.datasets[name][i].items() if k != "length"} for i in mine]
             batch = dict(self.collators[name](features))
             batch["task"] = name
             yield batch

@@ -1,9 +1,9 @@
-"""The multi-GPU path on the CPU: a real two-process data-parallel job (torchrun, gloo backend)
-through the runner and the trainer that `accelerate launch` uses on GPU runners."""
+"""The multi-GPU path on the CPU: a real two-process data-parallel job (torchrun, gloo backend) with
+gradient accumulation, through the runner and the trainer that `accelerate launch` uses on GPU
+runners."""
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -37,15 +37,20 @@ def test_two_processes_train_each_run_together_and_rank0_writes(tmp_path):
     runs = _runs()
     job = tmp_path / "job.json"
     job.write_text(json.dumps({"runs": [r.to_json() for r in runs], "claims": [ADVERSARIAL_CLAIM]}))
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo"}
+    # at most 2 examples per device step: the batch of 8 becomes 2 per step x 2 accumulated x 2
+    # processes, the layout large batches take on GPU runners
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo", "XLT_REPRO_MAX_DEVICE_BATCH": "2"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
          str(HERE / "launched_job.py"), str(job), str(tmp_path / "store"), str(tmp_path)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         output, _ = proc.communicate(timeout=400)
     except subprocess.TimeoutExpired:  # a deadlocked job: end the launcher and both ranks
-        os.killpg(proc.pid, signal.SIGKILL)
+        import psutil
+
+        for process in [*psutil.Process(proc.pid).children(recursive=True), psutil.Process(proc.pid)]:
+            process.kill()  # the launcher starts its workers in sessions of their own
         output, _ = proc.communicate()
         raise AssertionError("the two-process job did not finish in 400 s:\n" + output[-3000:]) from None
     assert proc.returncode == 0, output[-4000:]
@@ -59,7 +64,7 @@ def test_two_processes_train_each_run_together_and_rank0_writes(tmp_path):
         assert [m["status"] for m in mine] == ["ok", "ok"], [m.get("error", "")[-800:] for m in mine]
         train = mine[0]["metrics"]["train"]
         # the spec's effective batch, split over the two processes rather than doubled
-        assert train["world_size"] == 2
+        assert train["world_size"] == 2 and train["accumulation"] == 2
         assert train["per_device_batch"] * train["accumulation"] * 2 == run.hp["batch_size"]
         if run.stage == "finetune":
             # each process scored its own copy of the model: equal only if the gradients were

@@ -64,11 +64,11 @@ class _Rows:
         return self.rows[i]
 
 
-def _batches(seed, rank=0, world=1, total=30):
+def _batches(seed, rank=0, world=1, total=30, batch_size=4):
     datasets = {"a": _Rows("a", 50), "b": _Rows("b", 10)}
     collators = {"a": lambda f: {"xs": [r["x"] for r in f]}, "b": lambda f: {"xs": [r["x"] for r in f]}}
     weights = train.task_weights({"a": 50, "b": 10}, "proportional")
-    return list(train.TaskBatches(datasets, collators, weights, batch_size=4, total=total, seed=seed,
+    return list(train.TaskBatches(datasets, collators, weights, batch_size=batch_size, total=total, seed=seed,
                                   rank=rank, world=world))
 
 
@@ -81,9 +81,12 @@ def test_task_sampling_is_seeded_single_task_per_batch_and_sharded_by_rank():
     assert 0 < tasks.count("b") < tasks.count("a")  # proportional: the small task is drawn less
     rank0, rank1 = _batches(1, 0, 2, total=15), _batches(1, 1, 2, total=15)
     assert len(rank0) == len(rank1) == 15
-    # two ranks split one schedule between them: interleaved, they are the single-process order
-    interleaved = [b for pair in zip(rank0, rank1) for b in pair]
-    assert interleaved == first
+    # at every step both ranks train the same task (their collectives stay alike), each on its half
+    # of the one batch a single process with twice the batch size would draw
+    single = _batches(1, total=15, batch_size=8)
+    for r0, r1, whole in zip(rank0, rank1, single):
+        assert r0["task"] == r1["task"] == whole["task"]
+        assert r0["xs"] + r1["xs"] == whole["xs"]
 
 
 def test_training_arguments_count_the_effective_batch_like_the_papers(monkeypatch, tmp_path):
