@@ -71,7 +71,7 @@ def test_two_processes_train_each_run_together_and_rank0_writes(tmp_path):
             # averaged every step (each process saw other batches)
             assert _scores(mine[0]["metrics"]) == _scores(mine[1]["metrics"])
             assert mine[0]["metrics"]["per_language"]
-    # one result per run, written once (by rank 0), and the intermediate encoder the QA run read
+    # every run's folder holds its result, and the intermediate encoder the QA run read
     store = tmp_path / "store" / "micro"
     assert sorted(p.name for p in store.glob("*/result.json")) == ["result.json"] * len(list(store.glob("*/")))
     assert (store / runs[0].key / "encoder" / "config.json").exists()
