@@ -16,9 +16,14 @@ _LAUNCHER_VARIABLES = ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "
                        "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_RUN_ID")
 
 
+def world_size() -> int:
+    """Processes in this job: 1, or how many the launcher started."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
 def launched_job():
     """The job's shared process state (accelerate's PartialState), or None in a single process."""
-    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+    if world_size() <= 1:
         return None
     import torch
     from accelerate import PartialState

@@ -32,6 +32,7 @@ from transformers import (
     set_seed,
 )
 
+from repro.launch import world_size
 from repro.plan import RunSpec
 from repro.tasks.base import TaskData
 
@@ -120,11 +121,6 @@ def synonym_table(kind: str) -> dict[str, list[str]]:
 
 
 # --- training arguments -----------------------------------------------------------------------
-
-
-def world_size() -> int:
-    """Processes in this job: 1, or how many `accelerate launch` / `torchrun` started."""
-    return int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def batch_layout(effective: int, world: int, max_device: int) -> tuple[int, int]:
