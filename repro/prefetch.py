@@ -266,9 +266,9 @@ def prefetch(task_names: Iterable[str], model_names: Iterable[str], *, synonyms:
             continue
         fetched["models"].append(f"{model_id} @ {revision}")
     if mlm_corpus:
-        from repro.tasks.mlm_corpus import MLM_LANGUAGES, REV_WIKIPEDIA, WIKIPEDIA_ID, fetch_mlm_corpus
+        from repro.tasks.mlm_corpus import corpus_label, fetch_mlm_corpus
 
-        label = f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} (first shard of {len(MLM_LANGUAGES)} languages)"
+        label = corpus_label()
         log(f"prefetch: {label}")
         try:
             fetch_mlm_corpus()

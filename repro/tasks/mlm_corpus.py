@@ -7,9 +7,8 @@ The paper's own MLM corpus and mixing rate are not confirmed (the spec says so);
 suite's stated default.
 
 Only the first shard of each language is downloaded (an ``allow_patterns`` snapshot, as for model
-checkpoints), so the corpus costs at most one shard per language, not whole Wikipedias. The
-snapshot is read from the local hub cache, or from ``data_root/wikimedia/wikipedia/`` laid out like
-the repository (offline tests).
+checkpoints), so the corpus costs at most one shard per language, not whole Wikipedias; offline it
+is read from the local hub cache.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ def first_shard_pattern(lang: str) -> str:
 
 
 def load_mlm_corpus(source: str, *, seed: int = 0, documents: int | None = None,
-                    languages=None, data_root: Path | None = None) -> dict[str, list[str]]:
+                    languages=None) -> dict[str, list[str]]:
     """Language -> texts for continued multilingual MLM, from the profile's task source
     (hub: ``languages``, default MLM_LANGUAGES)."""
     if source == "embedded":
@@ -45,8 +44,17 @@ def load_mlm_corpus(source: str, *, seed: int = 0, documents: int | None = None,
     if not documents:
         raise ValueError("the full profile's MLM corpus needs a document count per language (mlm_documents)")
     languages = languages or MLM_LANGUAGES
-    root = Path(data_root) / WIKIPEDIA_ID if data_root is not None else _snapshot(languages)
+    root = _snapshot(languages)
     return {lang: _paragraphs(_first_shard(root, lang), documents) for lang in languages}
+
+
+def corpus_label(languages=None) -> str:
+    """How the corpus is named in prefetch logs and missing-resource errors."""
+    return f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} (first shard of {len(languages or MLM_LANGUAGES)} languages)"
+
+
+def _shard_label(lang: str) -> str:
+    return f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} ({first_shard_pattern(lang)})"
 
 
 def missing_mlm_corpus(languages=None) -> list[str]:
@@ -58,8 +66,7 @@ def missing_mlm_corpus(languages=None) -> list[str]:
         root = _snapshot(languages, local_only=True)
     except MissingResourceError as exc:  # no snapshot of the revision at all
         return exc.missing
-    return [f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} ({first_shard_pattern(lang)})"
-            for lang in languages if not list(root.glob(first_shard_pattern(lang)))]
+    return [_shard_label(lang) for lang in languages if not list(root.glob(first_shard_pattern(lang)))]
 
 
 def fetch_mlm_corpus(languages=None) -> Path:
@@ -80,9 +87,7 @@ def _snapshot(languages, local_only: bool | None = None) -> Path:
                                  allow_patterns=[first_shard_pattern(lang) for lang in languages],
                                  local_files_only=local_only, cache_dir=HUB_CACHE_DIR)
     except LocalEntryNotFoundError as exc:
-        raise MissingResourceError(
-            [f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} (first shard of {len(languages)} languages)"],
-            reason="the Hugging Face hub is not reachable") from exc
+        raise MissingResourceError([corpus_label(languages)], reason="the Hugging Face hub is not reachable") from exc
     return Path(path)
 
 
@@ -91,8 +96,7 @@ def _first_shard(root: Path, lang: str) -> Path:
 
     shards = sorted(root.glob(first_shard_pattern(lang)))
     if not shards:
-        raise MissingResourceError([f"dataset {WIKIPEDIA_ID} @ {REV_WIKIPEDIA} ({first_shard_pattern(lang)})"],
-                                   reason=f"no first shard for {lang} under {root}")
+        raise MissingResourceError([_shard_label(lang)], reason=f"no first shard for {lang} under {root}")
     return shards[0]
 
 
