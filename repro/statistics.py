@@ -205,7 +205,7 @@ def judge_claim(effects: Sequence[float], reported: float, tolerance: float) -> 
     written = f"{reported:+} ± {tolerance}"
 
     def verdict(name: str, reason: str) -> Verdict:
-        return Verdict(name, reason, ci, needed, basis)
+        return Verdict(name, _sentence(reason), ci, needed, basis)
 
     if ci.n < 2:
         return verdict("inconclusive", f"{ci.describe()}: the sign of the mean {ci.mean:+.2f} is not "
@@ -261,7 +261,7 @@ def judge_direction(effects: Sequence[float], expected: str) -> Verdict:
         name, reason = "inconclusive", f"{ci.describe()}: the sign is not established"
     else:
         name, reason = "inconclusive", f"the {ci.describe()} contains 0, so the sign is not established"
-    return Verdict(name, f"{reason} (mean {ci.mean:+.2f}).", ci, needed, basis)
+    return Verdict(name, _sentence(f"{reason} (mean {ci.mean:+.2f})."), ci, needed, basis)
 
 
 def judge_equivalence(effects: Sequence[float], margin: float) -> Verdict:
@@ -286,8 +286,8 @@ def judge_equivalence(effects: Sequence[float], margin: float) -> Verdict:
     basis = (f"80% power for the 95% CI to exclude 0 if the true effect were the margin {margin}, "
              f"with the measured per-seed SD {_fmt_sd(ci.sd)}")
     if ci.n < 2:
-        return Verdict("inconclusive", f"{ci.describe()}: nothing to test against the margin ±{margin} "
-                                       f"(mean {ci.mean:+.2f}).", ci, needed, basis)
+        return Verdict("inconclusive", _sentence(f"{ci.describe()}: nothing to test against the margin ±{margin} "
+                                       f"(mean {ci.mean:+.2f})."), ci, needed, basis)
     tost = interval(effects, level=1 - 2 * ALPHA)
     if -margin <= tost.low and tost.high <= margin:
         name, reason = "supported", f"the {tost.describe()} lies inside ±{margin}"
@@ -297,7 +297,7 @@ def judge_equivalence(effects: Sequence[float], margin: float) -> Verdict:
     else:
         name, reason = "inconclusive", (f"the {tost.describe()} reaches beyond ±{margin} and the "
                                         f"{ci.describe()} contains 0")
-    return Verdict(name, f"{reason} (mean {ci.mean:+.2f}).", ci, needed, basis)
+    return Verdict(name, _sentence(f"{reason} (mean {ci.mean:+.2f})."), ci, needed, basis)
 
 
 def power(sd: float, effect: float, n: int, alpha: float = ALPHA) -> float:
@@ -398,6 +398,10 @@ def _is_number(value: object) -> bool:
 def _check_probability(name: str, value: float) -> None:
     if not (_is_number(value) and 0 < value < 1):
         raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _fmt_sd(sd: float) -> str:
