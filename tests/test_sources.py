@@ -1,4 +1,4 @@
-"""repro.sources: arXiv records, merge rules, relevance, seed references, full-text grounding.
+"""repro.provenance: arXiv records, merge rules, relevance, seed references, full-text grounding.
 
 No network: the arXiv client is a fake object exposing ``.results(search)``.
 """
@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import arxiv
 import pytest
 
-from repro import sources as S
+from repro import provenance as S
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
