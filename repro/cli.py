@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from repro import spec as specs_mod
+from repro.provenance import register_cli as register_sources_cli
 
 
 def _claims_rows(specs) -> list[dict]:
@@ -131,13 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default="full")
     p.set_defaults(func=cmd_prefetch)
 
-    try:
-        from repro import sources
-    except ImportError:  # pragma: no cover - only while the module is being written
-        sources = None
-    if sources is not None and hasattr(sources, "register_cli"):
-        sources_parser = sub.add_parser("sources", help="arXiv records behind the specs")
-        sources.register_cli(sources_parser.add_subparsers(dest="sources_cmd", required=True))
+    sources_parser = sub.add_parser("sources", help="arXiv records behind the specs")
+    register_sources_cli(sources_parser.add_subparsers(dest="sources_cmd", required=True))
 
     return parser
 

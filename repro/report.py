@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from repro.profiles import Profile
+from repro.provenance import load_sources
 from repro.store import atomic_write_json, atomic_write_text
 from repro.verify import VERDICT_HELP, ClaimResult
 
@@ -112,8 +113,6 @@ def plot_claim(result: ClaimResult, setting: str) -> str | None:
 
 def _load_sources() -> dict:
     try:
-        from repro.sources import load_sources
-
         return {k: v.to_dict() for k, v in load_sources().items()}
     except Exception:  # noqa: BLE001 - a report without provenance beats no report; the page says so
         return {}

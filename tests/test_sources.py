@@ -1,4 +1,4 @@
-"""repro.sources: arXiv records, merge rules, relevance, seed references, full-text grounding.
+"""repro.provenance: arXiv records, merge rules, relevance, seed references, full-text grounding.
 
 No network: the arXiv client is a fake object exposing ``.results(search)``.
 """
@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import arxiv
 import pytest
 
-from repro import sources as S
+from repro import provenance as S
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
@@ -42,7 +42,8 @@ class FakeClient:
         return iter([self.by_id[i] for i in search.id_list if i in self.by_id])
 
 
-def real_result(short_id="2104.08645v2", title="Improving Zero-Shot Cross-Lingual\n  Transfer Learning via Robust Training",
+def real_result(short_id="2104.08645v2",
+                title="Improving Zero-Shot Cross-Lingual\n  Transfer Learning via Robust Training",
                 summary=ROBUST_ABSTRACT, pdf_href=None):
     links = [arxiv.Result.Link(f"http://arxiv.org/abs/{short_id}", rel="alternate")]
     if pdf_href:
@@ -52,7 +53,8 @@ def real_result(short_id="2104.08645v2", title="Improving Zero-Shot Cross-Lingua
         published=datetime(2021, 4, 17, 1, 2, 3, tzinfo=timezone.utc),
         updated=datetime(2021, 9, 13, 4, 5, 6, tzinfo=timezone.utc),
         title=title,
-        authors=[arxiv.Result.Author(n) for n in ("Kuan-Hao Huang", "Wasi Uddin Ahmad", "Nanyun Peng", "Kai-Wei Chang")],
+        authors=[arxiv.Result.Author(n)
+                 for n in ("Kuan-Hao Huang", "Wasi Uddin Ahmad", "Nanyun Peng", "Kai-Wei Chang")],
         summary=summary,
         primary_category="cs.CL",
         categories=["cs.CL"],
@@ -97,8 +99,9 @@ def test_parse_arxiv_id_forms():
 
 def test_fake_client_round_trip(tmp_path):
     path = tmp_path / "sources.json"
-    client = FakeClient([real_result(), duck_result("1808.00179v1", "Monolingual and Cross-lingual Zero-shot Style Transfer",
-                                                    "We introduce the task of zero-shot style transfer between different languages.")])
+    style = duck_result("1808.00179v1", "Monolingual and Cross-lingual Zero-shot Style Transfer",
+                        "We introduce the task of zero-shot style transfer between different languages.")
+    client = FakeClient([real_result(), style])
     got = S.fetch_sources(["arXiv:2104.08645v2", "1808.00179", "2104.08645"], client=client, path=path,
                           fetched="2030-01-02")
     assert client.searches == [["2104.08645", "1808.00179"]]  # versionless, deduplicated
@@ -118,6 +121,7 @@ def test_fake_client_round_trip(tmp_path):
     S.write_sources(loaded, path)
     assert path.read_bytes() == before
     assert json.loads(before)["records"].keys() == {"1808.00179", "2104.08645"}
+    assert (tmp_path / "sources.json.lock").exists()   # repro.io.lock_for: the lock lies beside its file
 
 
 def test_seeded_record_keeps_origin_and_hedges():
@@ -178,6 +182,74 @@ def test_relevance_keyword_rule_and_overrides():
     assert other.verdict == "on-topic" and other.basis == "keyword rule" and "review it" in other.reason
 
 
+def write_reviewed(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reviewed_verdicts_file_errors_name_file_id_and_field(tmp_path):
+    bad = write_reviewed(tmp_path / "relevance.yaml", (
+        '"2104.08645":\n  title: Improving\n  verdict: maybe\n  reason: Read it.\n  reviewer: me\n'
+        '"1808.00179":\n  title: Monolingual\n  reason: Read it.\n'
+        '"2005.13013v2":\n  title: English\n  verdict: on-topic\n  reason: Read it.\n'
+        'not-an-id:\n  title: X\n  verdict: on-topic\n  reason: Read it.\n'
+        '"2003.11080": just text\n'))
+    with pytest.raises(S.RelevanceFileError) as info:
+        S.load_reviewed_verdicts(bad)
+    problems = info.value.problems
+    # every problem of the file at once, each as "file: id: field: what was expected"
+    assert f"{bad}: 2104.08645: verdict: 'maybe' is not one of on-topic, off-topic, unverified" in problems
+    assert f"{bad}: 2104.08645: reviewer: unknown field; expected only title, verdict, reason" in problems
+    assert f"{bad}: 1808.00179: verdict: missing or empty; expected text" in problems
+    assert f"{bad}: 2005.13013v2: write the versionless id '2005.13013'" in problems
+    assert any(p.startswith(f"{bad}: 'not-an-id': not an arXiv id") for p in problems)
+    assert f"{bad}: 2003.11080: expected a mapping with title, verdict, reason" in problems
+    assert len(problems) == 6
+    assert isinstance(info.value, S.SourcesError) and str(bad) in str(info.value)
+
+    with pytest.raises(S.RelevanceFileError, match="not found"):
+        S.load_reviewed_verdicts(tmp_path / "missing.yaml")
+    write_reviewed(bad, "- a list\n")
+    with pytest.raises(S.RelevanceFileError, match="expected a mapping of arXiv ids"):
+        S.load_reviewed_verdicts(bad)
+    write_reviewed(bad, '"2104.08645": {title: [unclosed\n')
+    with pytest.raises(S.RelevanceFileError, match="not valid YAML"):
+        S.load_reviewed_verdicts(bad)
+
+
+def test_reviewed_verdicts_come_from_the_project_the_user_stands_in(tmp_path, monkeypatch):
+    project = tmp_path / "proj"
+    reviewed = write_reviewed(project / "claims" / "provenance" / "relevance.yaml",
+                              '"9999.00002":\n  title: Automated Semantic Search\n  verdict: on-topic\n'
+                              '  reason: A reviewer read it.\n')
+    monkeypatch.delenv("XLT_REPRO_PROJECT", raising=False)
+    monkeypatch.chdir(project / "claims")          # a sub-folder: the root is found upwards, as git does
+    assert S.relevance_path() == project.resolve() / "claims" / "provenance" / "relevance.yaml"
+    # the keyword rule alone says off-topic (no keyword in the title); the reviewed verdict wins
+    rel = S.judge_relevance("9999.00002", "Automated Semantic Search Datasets", None)
+    assert (rel.verdict, rel.basis, rel.keyword_verdict) == ("on-topic", "reviewed override", "off-topic")
+    assert rel.reason == "A reviewer read it."
+    # an edit is seen at the next call, and an invalid edit is an error, never a silent fallback
+    write_reviewed(reviewed, '"9999.00002":\n  title: Automated Semantic Search\n  verdict: unverified\n'
+                             '  reason: On second thoughts, unclear.\n')
+    assert S.judge_relevance("9999.00002", "Automated Semantic Search Datasets", None).verdict == "unverified"
+    # this project's file, not the repo's: the repo's reviewed verdict for 1808.00179 does not apply here
+    style = S.judge_relevance("1808.00179", "Monolingual and Cross-lingual Zero-shot Style Transfer", None)
+    assert style.basis == "keyword rule" and "review it" not in style.reason
+    write_reviewed(reviewed, '"9999.00002":\n  title: Automated Semantic Search\n  verdict: yes\n  reason: R.\n')
+    with pytest.raises(S.RelevanceFileError, match="9999.00002: verdict"):
+        S.judge_relevance("9999.00002", "Automated Semantic Search Datasets", None)
+
+
+def test_committed_reviewed_verdicts_load():
+    reviewed = S.load_reviewed_verdicts()
+    assert S.relevance_path().parent.parent.name == "claims"
+    assert reviewed["1808.00179"].verdict == "off-topic" and "style" in reviewed["1808.00179"].reason
+    assert reviewed["2003.11080"].title.startswith("XTREME: A Massively")   # kept as text, not a float
+    assert {v.verdict for v in reviewed.values()} <= set(S.VERDICTS)
+
+
 # --- seed documents and claim files ------------------------------------------------------------
 
 
@@ -206,7 +278,8 @@ def test_reference_parsing_of_real_seeds():
 
 def test_claim_arxiv_ids_reads_every_arxiv_value(tmp_path):
     (tmp_path / "a.yaml").write_text(
-        "specs:\n  - id: x\n    source: {arxiv: 2003.11080}\n  - id: y\n    source:\n      arxiv: 'arXiv:2104.08645v2'\n",
+        "specs:\n  - id: x\n    source: {arxiv: 2003.11080}\n"
+        "  - id: y\n    source:\n      arxiv: 'arXiv:2104.08645v2'\n",
         encoding="utf-8")
     (tmp_path / "b.yml").write_text("deep: [{nested: {arxiv: [2005.13013, '2104.08645']}}]\n", encoding="utf-8")
     found = S.claim_arxiv_ids(tmp_path)
@@ -368,3 +441,108 @@ def test_fetch_fulltext_caches_pages(paper_pdf, tmp_path):
 def test_default_cache_dir_env(monkeypatch, tmp_path):
     monkeypatch.setenv("XLT_REPRO_CACHE", str(tmp_path))
     assert S.default_cache_dir() == tmp_path / "fulltext"
+
+
+CLAIM_FILE = """\
+specs:
+  - id: robust-xlt-pawsx-zero-shot
+    kind: claim
+    title: Robust training improves zero-shot transfer on PAWS-X by 2.1 points
+    source:
+      arxiv: "2104.08645"
+      version: v2
+      quote: "The cross-lingual transfer performance improves by 2.1 points on PAWS-X."
+    targets: [{task: pawsx, metric: accuracy}]
+    baseline: {model: bert-base-multilingual-cased}
+    treatment:
+      model: bert-base-multilingual-cased
+      finetune: {objective: {name: data_augmentation, copies: 10}}
+    reported: {value: 2.1, split: test}
+    tolerance: 1.0
+  - id: bg-generalized
+    kind: background
+    title: The generalized setting
+    source: {arxiv: "2104.08645", version: v2, quote: "robust training for the generalized cross-lingual transfer"}
+    statement: Sentence pairs in two languages.
+  - id: bg-missing-quote
+    kind: background
+    title: A sentence the paper does not contain
+    source: {arxiv: "2104.08645", version: v2, quote: "Intermediate-task training on SQuAD yields 8.2 points."}
+    statement: Not in the paper.
+  - id: x-stilts-not-fetched
+    kind: background
+    title: Another paper
+    source: {arxiv: "2005.13013", version: v2, quote: "Intermediate-task training"}
+    statement: Its full text is not fetched here.
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A project folder with one claim file and the repo's reviewed verdicts; the user stands in it."""
+    root = tmp_path / "proj"
+    (root / "claims" / "provenance").mkdir(parents=True)
+    (root / "claims" / "paper.yaml").write_text(CLAIM_FILE, encoding="utf-8")
+    (root / "claims" / "provenance" / "relevance.yaml").write_bytes(S.relevance_path().read_bytes())
+    monkeypatch.delenv("XLT_REPRO_PROJECT", raising=False)
+    monkeypatch.setenv("XLT_REPRO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(root)
+    return root
+
+
+def sources_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repro")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    S.register_cli(sub.add_parser("sources").add_subparsers(dest="sources_cmd", required=True))
+    return parser
+
+
+def test_fetch_fulltext_grounds_every_spec(project, paper_pdf, tmp_path, monkeypatch, capsys):
+    made: list[FakeClient] = []
+
+    def client():
+        made.append(FakeClient([real_result(pdf_href=paper_pdf.as_uri())]))
+        return made[-1]
+
+    monkeypatch.setattr(arxiv, "Client", client)
+    args = sources_parser().parse_args(["sources", "fetch", "--ids", "2104.08645", "--fulltext"])
+    assert args.func(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # what the PDF made by paper_pdf holds: the PAWS-X sentence on page 2 below "Table 2: ...", with
+    # 2.1 on page 2 only (page 1 has 12.1, which is not 2.1); the generalized phrase on page 1 before
+    # any caption; the SQuAD sentence nowhere. The other paper's spec is not grounded (not fetched).
+    assert lines[0].startswith("2104.08645\tarxiv-api\ton-topic\tImproving Zero-Shot")
+    assert lines[1] == "2104.08645\tfull text: 2 pages"
+    assert lines[2:] == [
+        "robust-xlt-pawsx-zero-shot\tfound\tp. 2\tTable 2: Results on PAWS-X\t2.1 on p. 2",
+        "bg-generalized\tfound\tp. 1\t-\t-",
+        "bg-missing-quote\tnot found\t-\t-\t-",
+    ]
+    # paths came from the project the user stands in and from $XLT_REPRO_CACHE
+    assert S.load_sources(project / "claims" / "sources.json")["2104.08645"].origin.kind == "arxiv-api"
+    cache = tmp_path / "cache" / "fulltext"
+    assert S.default_cache_dir() == cache and (cache / "2104.08645.pdf").exists()
+    stored = S.load_groundings("2104.08645", cache)
+    assert sorted(stored) == ["bg-generalized", "bg-missing-quote", "robust-xlt-pawsx-zero-shot"]
+    claim = stored["robust-xlt-pawsx-zero-shot"]
+    assert (claim.quote_page, claim.reported_value, claim.value_pages) == (2, "2.1", [2])
+    assert json.loads(S.grounding_file("2104.08645").read_text(encoding="utf-8"))["version"] == "v2"
+
+    # a second run reads the cached text (no PDF download) and replaces the stored groundings
+    (project / "claims" / "paper.yaml").write_text(CLAIM_FILE.split("  - id: bg-generalized")[0], encoding="utf-8")
+    assert args.func(args) == 0
+    assert capsys.readouterr().out.splitlines()[2:] == [
+        "robust-xlt-pawsx-zero-shot\tfound\tp. 2\tTable 2: Results on PAWS-X\t2.1 on p. 2"]
+    assert sorted(S.load_groundings("2104.08645")) == ["robust-xlt-pawsx-zero-shot"]
+    assert [len(c.searches) for c in made] == [1, 1, 1]    # metadata, full text, metadata again
+
+
+def test_fetch_fulltext_stops_on_a_bad_spec_before_the_network(project, monkeypatch, capsys):
+    made: list[FakeClient] = []
+    monkeypatch.setattr(arxiv, "Client", lambda: made.append(FakeClient()) or made[-1])
+    (project / "claims" / "bad.yaml").write_text("specs:\n  - id: bg-x\n    kind: background\n", encoding="utf-8")
+    args = sources_parser().parse_args(["sources", "fetch", "--ids", "2104.08645", "--fulltext"])
+    assert args.func(args) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml: bg-x:" in err and "statement" in err
+    assert made == []
