@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from repro.tasks import embedded as E
+from repro import embedded as E
 
 # what the module exported before the split; every one of these names must stay importable
 PUBLIC_NAMES = [
