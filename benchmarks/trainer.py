@@ -30,10 +30,10 @@ from transformers import (
 )
 
 from repro import train
+from repro.embedded import load_embedded_task
 from repro.kinds import PairKind
 from repro.models import build_embedded
 from repro.runner import quiet_libraries
-from repro.tasks.embedded import load_embedded_task
 
 
 class StepTimer(TrainerCallback):

@@ -10,7 +10,12 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from repro.tasks import embedded as E
+from repro import embedded as E
+from repro.embedded import grammar, languages, lexicon, script, world
+from repro.embedded import tagging as word_tags
+from repro.embedded import tasks as task_table
+from repro.embedded.items import nli, retrieval
+from repro.embedded.items import tagging as tagging_items
 from repro.tasks.base import TASK_KINDS, TaskData
 
 COLUMNS = {
@@ -62,7 +67,7 @@ def test_word_order_and_morphology_follow_the_grammar():
     ev = E.Event(subj=E.NP("@Anna"), verb="v:see", obj=(E.NP("n:dog", num=3, adj="a:big"),), loc="n:park")
     positions = {}
     for code in E.LANGUAGES:
-        _, spans = E._render(code, E._realiser(code).clause(ev))
+        _, spans = grammar.render(code, grammar.realiser(code).clause(ev))
         tags = [t for _, _, t in spans]
         positions[code] = (tags.index("subj"), tags.index("verb"), tags.index("obj"))
         s, v, o = positions[code]
@@ -78,7 +83,7 @@ def test_word_order_and_morphology_follow_the_grammar():
     assert E.realise(ev, "en") == "Anna saw 3 big dogs in the park."
     assert neg["en"] == "Anna did not see 3 big dogs in the park."
     # each language has its own vocabulary: verbs are never borrowed, nouns partly (cognates, loans)
-    lex, concepts = E._lexicons(), E._concepts()
+    lex, concepts = lexicon.lexicons(), world.concepts()
     en_words = {f for forms in lex["en"].values() for f in forms}
     for code in E.NON_ENGLISH:
         verbs = [k for k, v in concepts.items() if v["pos"] == "verb"]
@@ -109,9 +114,9 @@ def _as_dicts(td: TaskData) -> dict:
 
 @pytest.mark.parametrize("name", ["xnli", "tydiqa", "copa"])
 def test_same_seed_same_data_other_seed_other_data(name):
-    E._generate.cache_clear()
+    task_table._generate.cache_clear()
     a = _as_dicts(E.load_embedded_task(name, seed=0))
-    E._generate.cache_clear()
+    task_table._generate.cache_clear()
     b = _as_dicts(E.load_embedded_task(name, seed=0))
     c = _as_dicts(E.load_embedded_task(name, seed=1))
     assert a == b
@@ -235,8 +240,8 @@ def test_qa_answer_offsets_exact_in_every_language(tasks, name):
 def test_qa_questions_need_word_knowledge(tasks):
     """Many questions name the object by its hypernym (e.g. 'fruits'), absent from the context."""
     td = tasks["tydiqa"]
-    hypernyms = {w for c in E._CATEGORIES for w in E._concepts()["n:" + c]["en"]}
-    plural = {E._en_plural(w) for w in hypernyms} | hypernyms
+    hypernyms = {w for c in world.CATEGORIES for w in world.concepts()["n:" + c]["en"]}
+    plural = {lexicon.en_plural(w) for w in hypernyms} | hypernyms
     uses = 0
     for q, ctx in zip(td.test["en"]["question"], td.test["en"]["context"]):
         words = set(re.findall(r"[a-z]+", q.lower()))
@@ -360,16 +365,17 @@ def test_existing_tasks_are_unchanged_by_the_tagging_tasks(name):
 
 def test_tagging_realiser_writes_the_same_text_as_the_realiser():
     """The marked tokens are the plain realiser's tokens: every sampler's sentences read the same."""
-    r = E._rng("tagging-equivalence")
-    forms = [E._tagging_lf(r) for _ in range(200)] + [E._retrieval_lf(r) for _ in range(100)]
-    forms += [lf for _ in range(40) for lf in E._nli_pair(r, 0, "drop")] + [E._mnli_pair(r, i % 3)[0] for i in range(100)]
+    r = languages.derived_rng("tagging-equivalence")
+    forms = [tagging_items.tagging_lf(r) for _ in range(200)] + [retrieval.retrieval_lf(r) for _ in range(100)]
+    forms += [lf for _ in range(40) for lf in nli.nli_pair(r, 0, "drop")]
+    forms += [nli.mnli_pair(r, i % 3)[0] for i in range(100)]
     forms += [E.Event(subj=E.NP("@Anna"), verb="v:see", obj=(E.NP("n:dog", num=3, adj="a:big"), E.NP("n:cat"),
                                                              E.NP("n:cow", definite=True)),
                       loc="n:park", time="t:morning", front_loc=True, neg=True)]
     for lang in E.LANGUAGES:
         for lf in forms:
-            words = E._tagged_words(lf, lang)
-            text = E._render(lang, E._tagging_realiser(lang).clause(lf))[0]
+            words = word_tags.tagged_words(lf, lang)
+            text = grammar.render(lang, word_tags._tagging_realiser(lang).clause(lf))[0]
             assert re.sub(r" ([.,?])", r"\1", " ".join(w for w, _, _ in words)) == text
             assert all(pos in E.UPOS_TAGS and ner in E.NER_TAGS for _, pos, ner in words)
             if not re.search(r"'@\w+ \w", repr(lf)):  # two-word names ("@Anna Berg") exist in tagging tasks only
@@ -410,7 +416,7 @@ def test_panx_tags_people_as_per_and_cities_as_loc(tasks):
     bor = td.test["bor"]
     per = [w for words, tags in zip(bor["tokens"], bor["tags"]) for w, t in zip(words, tags) if names[t] == "B-PER"]
     assert per and all(_scripts(w) == {"CYRILLIC"} for w in per)
-    assert set(per) - {E._to_script("bor", n) for n in E.NAMES}  # accusative forms ("Анну")
+    assert set(per) - {script.to_script("bor", n) for n in E.NAMES}  # accusative forms ("Анну")
 
 
 def test_udpos_tags_follow_the_words_source(tasks):
@@ -434,9 +440,9 @@ def test_udpos_tags_follow_the_words_source(tasks):
 
 
 def test_tagging_tasks_are_deterministic_and_differ_by_seed_and_task():
-    E._generate.cache_clear()
+    task_table._generate.cache_clear()
     a = _as_dicts(E.load_embedded_task("panx", 0))
-    E._generate.cache_clear()
+    task_table._generate.cache_clear()
     assert _as_dicts(E.load_embedded_task("panx", 0)) == a
     assert _as_dicts(E.load_embedded_task("panx", 1))["test"]["en"] != a["test"]["en"]
     assert E.load_embedded_task("udpos", 0).test["en"]["tokens"] != a["test"]["en"]["tokens"]

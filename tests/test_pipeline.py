@@ -78,9 +78,9 @@ def test_token_classification_finetunes_on_the_micro_profile(tmp_path):
     """The embedded PAN-X and UDPOS analogs: English fine-tuning for the micro step budget, then a
     stored result with a score per language (entity F1 for NER, word accuracy as f1 for POS)."""
     from repro import runner, verify
+    from repro.embedded import EMBEDDED_LANGUAGES
     from repro.kinds import IGNORED_LABEL, TokenClassificationKind
     from repro.models import model_path
-    from repro.tasks.embedded import EMBEDDED_LANGUAGES
 
     spec = next(s for s in load_specs() if s.id == "x-stilts-squad-xtreme")
     plan, _ = planner.plan_claim(spec, get_profile("micro"), seeds=1)

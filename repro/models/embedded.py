@@ -1,7 +1,7 @@
 """The embedded tiny encoder of the smoke profile: a small XLM-R trained offline on the embedded text.
 
 ``build_embedded_encoder`` trains a Unigram tokenizer on the embedded pretraining corpus
-(``repro.tasks.embedded.pretraining_corpus``), wraps it as ``XLMRobertaTokenizerFast``, builds a
+(``repro.embedded.pretraining_corpus``), wraps it as ``XLMRobertaTokenizerFast``, builds a
 tiny ``XLMRobertaConfig`` model (hidden 64, 2 layers) and MLM-pretrains it with the transformers
 ``Trainer`` on one shuffled multilingual stream of monolingual documents and English-translation
 sentence pairs (``parallel_corpus``: XLM's translation language modelling, 30% of a language's
@@ -40,7 +40,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from repro.tasks.embedded import (
+from repro.embedded import (
     CODE_SWITCH_RATE,
     GENERATOR_VERSION,
     PARALLEL_RATE,
