@@ -103,10 +103,10 @@ def _top_k(similarities: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         equal_before_row = equal_seen[first_of_row] - equal[first_of_row]
         keep = ~equal | (equal_seen - equal_before_row[rows] <= missing[rows])
         columns = columns[keep]
-    columns = columns.reshape(n_rows, k)
-    values = np.take_along_axis(similarities, columns, axis=1)
+    by_row = columns.reshape(n_rows, k)
+    values = np.take_along_axis(similarities, by_row, axis=1)
     order = np.argsort(-values, axis=1, kind="stable")
-    return np.take_along_axis(values, order, axis=1), np.take_along_axis(columns, order, axis=1)
+    return np.take_along_axis(values, order, axis=1), np.take_along_axis(by_row, order, axis=1)
 
 
 def _neighbourhoods(source: np.ndarray, target: np.ndarray, k: int):
@@ -271,7 +271,12 @@ def bucc_scores(candidates: Iterable, gold: Iterable, threshold: float) -> dict[
     Follows ``bucc_extract`` (``score >= threshold``) and the F1 of ``bucc_eval`` in XTREME's
     ``utils_retrieve.py`` (the same as ``bucc_f1`` in XTREME's ``evaluate.py``): with no correct
     pair all three are 0. For the reported number, choose the threshold on dev with
-    ``bucc_threshold`` and apply it here to test.
+    ``bucc_threshold`` and apply it here to test: XTREME's split is BUCC's "sample" set as dev
+    and its "training" set as test, whose gold pairs ``download_data.sh`` deletes (they stay with
+    the benchmark). XTREME's released ``evaluate_retrieval.py`` does not show that step: it calls
+    ``bucc_eval`` only for a split with a gold file, passing a name ``threshold`` that ``main``
+    never defines, and never uses the ``best_threshold`` it keeps; ``bucc_eval`` optimises on
+    the gold it is given whenever it has one.
 
     Args:
         candidates: (source id, target id, score) triples of the evaluated split.
