@@ -6,8 +6,8 @@ which direction), ``third_party/utils_retrieve.py`` (``similarity_search``, ``mi
 ``source/mine_bitexts.py``) and ``evaluate.py`` (``accuracy``, ``bucc_f1``).
 
 Similarities are cosines of L2-normalised embeddings computed in float64 (XTREME uses faiss in
-float32, so scores agree to about 1e-6; an exact tie is broken towards the lower index here,
-where faiss's order is not specified).
+float32, so scores agree to about 1e-6). An exact tie goes to the lower index here; faiss did
+the same when we checked, but does not promise it.
 """
 
 from __future__ import annotations
@@ -136,6 +136,14 @@ def neighbourhood_means(source: np.ndarray, target: np.ndarray, k: int = 4) -> t
     capped by the other side's size, as there).
 
     The ratio margin of a pair (i, j) is ``cos(x_i, y_j) / ((source_means[i] + target_means[j]) / 2)``.
+
+    Args:
+        source: embeddings of the source-language sentences, one row each.
+        target: embeddings of the target-language sentences.
+        k: the neighbourhood size (XTREME: 4).
+
+    Raises:
+        ValueError: on k < 1, different dimensions, empty or non-finite input.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
