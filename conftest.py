@@ -1,12 +1,17 @@
-"""pytest collects every runnable claim spec under claims/ as a test item named ``claim[<id>]``.
+"""pytest collects every runnable spec under claims/ as a test item named ``claim[<id>]``.
 
     pytest -k claim                      # every claim and hypothesis on the smoke profile
     pytest -k "claim and pawsx"          # a subset
-    pytest -n 2 -k claim                 # pytest-xdist: runs shared by claims train once (file lock)
+    pytest -n 2 -k claim                 # pytest-xdist: runs shared by claims train once (file locks)
     pytest -k claim --profile=full --seeds=5 --report=reports/full
 
-An item passes when its runs completed and its verdict is not a failure for the profile; a
-crashed run fails it with the reason; a claim the profile cannot run is skipped as "not run".
+The flow is :mod:`repro.pipeline`'s, as for ``repro run``: the selected specs are planned, every
+run they need trains once per process (side by side), and each item judges its spec from the
+store. An item fails when a run crashed; on a profile whose verdicts count (full) it fails on a
+verdict against the paper, and is an expected failure when inconclusive. On a profile that is a
+scale analog (smoke) a claim's item checks that its runs and verdict were produced, asserts no
+verdict, and the terminal summary counts those items; the controls' items assert their known
+answer on every profile. A spec the profile cannot run is skipped as "not run: needs ...".
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 CLAIMS_DIR = ROOT / "claims"
+# spec id -> whether its item asserted a verdict, from every item's report (under xdist the workers'
+# reports reach the controller, which holds no items itself)
+CLAIMS_RAN: dict[str, bool | None] = {}
 
 
 def pytest_addoption(parser):
@@ -27,13 +35,18 @@ def pytest_addoption(parser):
     group.addoption("--store", default=None, help="run store root (default: ./store)")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: trains models or builds the encoder (minutes); "
+                                       "deselect with -m 'not slow'")
+
+
 class ClaimFile(pytest.File):
     def collect(self):
         from repro.spec import parse_file
 
         # a spec that fails to parse is a collection error, never a silent skip
         for spec in parse_file(self.path):
-            if spec.kind in ("claim", "hypothesis"):
+            if spec.kind != "background":
                 yield ClaimItem.from_parent(self, name=f"claim[{spec.id}]", spec=spec)
 
 
@@ -43,29 +56,28 @@ class ClaimItem(pytest.Item):
         self.spec = spec
         # so that `-k "claim and pawsx"` selects by target task, and `-k hypothesis` by kind
         self.extra_keyword_matches.update({t.task for t in spec.targets} | {spec.kind})
+        self.add_marker(pytest.mark.slow)
 
     def runtest(self):
-        from repro import plan as planner
-        from repro import runner, verify
-        from repro.profiles import get_profile
-        from repro.store import DEFAULT_ROOT, Store
+        from repro import verify
 
-        config = self.config
-        profile = get_profile(config.getoption("--profile"))
-        plan, runs = planner.plan_claim(self.spec, profile, config.getoption("--seeds"))
+        session = _claims_session(self.session)
+        plan = session.plan_of(self.spec.id)
+        self.user_properties.append(("spec_id", self.spec.id))
         if plan.not_run:
             pytest.skip(f"not run: {plan.not_run}")
-        store = Store(Path(config.getoption("--store") or DEFAULT_ROOT) / profile.name)
-        _prepare_session(self.session, profile, store)
-        results = runner.run_all(runs, store, progress=False)
-        result = verify.verify(plan, results, profile.comparable)
-        self.user_properties.append(("verdict", result.verdict))
-        self.user_properties.append(("reason", result.reason))
+        result = verify.verify(plan, session.results, session.profile.comparable)
+        asserted = result.asserted
+        self.user_properties += [("verdict", result.verdict), ("reason", result.reason),
+                                 ("effect", None if result.effect is None else result.effect["mean"]),
+                                 ("asserted", asserted)]
         if result.verdict == "error":
             raise ClaimFailure(result)
-        if result.verdict == "inconclusive":
+        if not asserted:
+            return  # a scale analog: the runs and the verdict exist, which is what is checked
+        if result.verdict == "inconclusive" and self.spec.kind != "control":
             pytest.xfail(f"inconclusive: {result.reason}")
-        if result.verdict in verify.FAILING_VERDICTS:
+        if result.failed:
             raise ClaimFailure(result)
 
     def repr_failure(self, excinfo):
@@ -81,27 +93,22 @@ class ClaimItem(pytest.Item):
         return self.path, None, f"claim[{self.spec.id}]"
 
 
-def _prepare_session(session, profile, store) -> None:
-    """Once per process: train every run the selected claims need, side by side, so that the
-    profile's parallel workers are used (one claim alone rarely has enough independent runs).
-    Under pytest-xdist each process trains one run at a time and the locks share the work."""
-    if getattr(session, "_xlt_prepared", False):
-        return
-    session._xlt_prepared = True
-    from repro import plan as planner
-    from repro import runner
-    from repro.pipeline import build_models, resources
+def _claims_session(session):
+    """Once per process: plan every selected spec and train every run they need, side by side (one
+    claim alone rarely has enough independent runs to use the profile's workers). Under
+    pytest-xdist each process trains one run at a time and the store's locks share the work."""
+    if getattr(session, "_xlt_session", None) is None:
+        from repro import pipeline
 
-    specs = [item.spec for item in session.items if isinstance(item, ClaimItem)]
-    _, runs = planner.plan_all(specs, profile, session.config.getoption("--seeds"))
-    if profile.task_source == "hub":  # offline without the data: every claim fails, naming `repro prefetch`
-        from repro.prefetch import check_available
-
-        check_available(**resources(runs))
-    if profile.model_source == "embedded":
-        build_models(runs, progress=False)
-    workers = 1 if hasattr(session.config, "workerinput") else profile.workers
-    runner.run_all(runs, store, progress=False, workers=workers)
+        config = session.config
+        ids = {item.spec.id for item in session.items if isinstance(item, ClaimItem)}
+        claims = pipeline.prepare(config.getoption("--profile"), seeds=config.getoption("--seeds"),
+                                  select=ids.__contains__, store_root_dir=config.getoption("--store"))
+        pipeline.check_resources(claims)  # offline without the data: every item fails, naming `repro prefetch`
+        pipeline.build_models(claims, progress=False)
+        pipeline.train(claims, progress=False, workers=1 if hasattr(config, "workerinput") else None)
+        session._xlt_session = claims
+    return session._xlt_session
 
 
 class ClaimFailure(Exception):
@@ -116,21 +123,42 @@ def pytest_collect_file(parent, file_path):
     return None
 
 
+def pytest_runtest_logreport(report):
+    """Remember every claim item that ran, in this process or (under xdist) in a worker."""
+    if report.when != "call" and not (report.when == "setup" and report.skipped):
+        return
+    properties = dict(report.user_properties)
+    if "spec_id" in properties:
+        CLAIMS_RAN[properties["spec_id"]] = properties.get("asserted")
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     """Render the report once, on the controller, from what the claim items stored."""
-    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller reports
-        return
-    ids = [item.spec.id for item in session.items if isinstance(item, ClaimItem)]
-    if not ids or session.config.option.collectonly:
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return  # an xdist worker: the controller reports
+    ids = set(CLAIMS_RAN)
+    if not ids:
         return
     from repro.pipeline import run_claims
 
-    config = session.config
     report_dir = config.getoption("--report")
-    outcome = run_claims(config.getoption("--profile"), seeds=config.getoption("--seeds"),
-                         select=set(ids).__contains__, store_root=config.getoption("--store"),
-                         report_dir=Path(report_dir) if report_dir else None, progress=False, train=False)
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and outcome.report:
-        reporter.ensure_newline()
-        reporter.write_line(f"xlt-repro report: {outcome.report['html']}")
+    outcome = run_claims(config.getoption("--profile"), seeds=config.getoption("--seeds"), select=ids.__contains__,
+                         store_root=config.getoption("--store"), report_dir=Path(report_dir) if report_dir else None,
+                         progress=False, train_runs=False)
+    config._xlt_report = outcome.report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    claims = CLAIMS_RAN
+    if not claims:
+        return
+    unasserted = sorted(spec_id for spec_id, asserted in claims.items() if asserted is False)
+    if unasserted:
+        terminalreporter.write_line(
+            f"xlt-repro: {len(unasserted)} claim item(s) ran without an asserted verdict ({config.getoption('--profile')} "
+            f"is a scale analog: their runs and verdicts were produced, the verdicts are not evidence about the papers)")
+    report = getattr(config, "_xlt_report", None)
+    if report:
+        terminalreporter.write_line(f"xlt-repro report: {report['html']}")

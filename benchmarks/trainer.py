@@ -29,11 +29,13 @@ from transformers import (
     set_seed,
 )
 
-from repro import train
 from repro.embedded import load_embedded_task
-from repro.kinds import PairKind
+from repro.kinds.pair import PairKind
 from repro.models import build_embedded
-from repro.runner import quiet_libraries
+from repro.progress import quiet_libraries
+from repro.training.arguments import training_arguments
+from repro.training.finetune import quiet_trainer
+from repro.training.objectives import RecipeTrainer
 
 
 class StepTimer(TrainerCallback):
@@ -62,18 +64,18 @@ def _real_tokens(dataset, batch_size: int, steps: int, warmup: int) -> int:
 
 def run_trainer(path, tokenizer, dataset, *, steps, batch, objective, pad_to=None, stock=False, tmp="/tmp/bench"):
     hp = {"batch_size": batch, "learning_rate": 1e-4, "max_steps": steps, "max_length": 128, "bf16": False}
-    args = train.training_arguments(hp, tmp, seed=0, n_train=len(dataset), progress=False)
+    args = training_arguments(hp, tmp, seed=0, n_train=len(dataset), progress=False)
     args.save_strategy = "no"
     if stock:
         args.train_sampling_strategy = "random"
     collator = (DataCollatorWithPadding(tokenizer, padding="max_length", max_length=pad_to) if pad_to
                 else DataCollatorWithPadding(tokenizer))
     timer = StepTimer()
-    cls = Trainer if stock else train.RecipeTrainer
+    cls = Trainer if stock else RecipeTrainer
     kwargs = {} if stock else {"objective": objective}
     trainer = cls(model=_model(path), args=args, train_dataset=dataset, data_collator=collator,
                   processing_class=tokenizer, callbacks=[timer], **kwargs)
-    train._quiet(trainer, False)
+    quiet_trainer(trainer, False)
     trainer.train()
     return timer.seconds
 

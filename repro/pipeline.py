@@ -1,18 +1,103 @@
-"""The whole flow in one call: specs -> plans -> runs (store) -> verdicts -> report."""
+"""The whole flow, written once for the CLI and for pytest: specs -> plans -> runs (store) -> verdicts -> report.
+
+:class:`Session` holds one pass: the chosen specs, their plans on a profile, the deduplicated
+runs and the store. Its steps are separate so that pytest can train once for the whole session
+and judge each claim item from the store, while ``repro run`` does everything in one call
+(:func:`run_claims`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from repro import plan as planner
 from repro import runner, verify
+from repro.io import reports_root, store_root
 from repro.launch import is_main_process
-from repro.profiles import get_profile
+from repro.models import model_path
+from repro.profiles import Profile, get_profile
+from repro.report import render
+from repro.resources import check_available, prefetch
+from repro.runspec import RunSpec
 from repro.spec import load_specs
-from repro.store import DEFAULT_ROOT, Store
+from repro.store import Store
 
-REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
+
+@dataclass
+class Session:
+    profile: Profile
+    specs: list  # every spec loaded (background included: the report lists them)
+    chosen: list  # the specs selected for this pass
+    plans: list[planner.ClaimPlan]
+    runs: list[RunSpec]  # deduplicated, dependencies first
+    store: Store
+    results: dict[str, dict] = field(default_factory=dict)
+
+    def plan_of(self, spec_id: str) -> planner.ClaimPlan:
+        return next(p for p in self.plans if p.spec.id == spec_id)
+
+
+def prepare(profile_name: str = "smoke", *, seeds: int | None = None, paths=None,
+            select: Callable[[str], bool] | None = None, store_root_dir: Path | None = None) -> Session:
+    """Load the specs, choose those ``select`` accepts, plan them on the profile."""
+    profile = get_profile(profile_name)
+    specs = load_specs(paths)
+    chosen = [s for s in specs if select is None or select(s.id)]
+    plans, runs = planner.plan_all(chosen, profile, seeds)
+    store = Store(Path(store_root_dir or store_root()) / profile.name)
+    return Session(profile, specs, chosen, plans, runs, store)
+
+
+def needs(runs: list[RunSpec]) -> dict:
+    """What a list of RunSpecs needs from outside, as keyword arguments of check_available and prefetch."""
+    return {
+        "task_names": sorted({name for r in runs for name in r.task.split("+")}),
+        "model_names": sorted({r.model.name for r in runs}),
+        "synonyms_table": any(r.objective_config.get("synonyms") == "counterfitted" for r in runs),
+        "mlm": any(dict(r.sampling).get("mlm_corpus") for r in runs),
+    }
+
+
+def check_resources(session: Session) -> None:
+    """Stop before any training when a dataset, model or table is neither reachable nor cached."""
+    if session.profile.task_source == "hub":
+        check_available(**needs(session.runs))
+
+
+def build_models(session: Session, progress: bool = True) -> None:
+    """Build the embedded encoders once, with every core, before runs start side by side."""
+    if session.profile.model_source != "embedded":
+        return
+    for ref in sorted({r.model for r in session.runs}, key=lambda m: m.name):
+        if progress:
+            print(f"embedded encoder {ref.name}: ", end="", flush=True)
+        path = model_path(ref)
+        if progress:
+            print(path)
+
+
+def train(session: Session, *, progress: bool = True, workers: int | None = None) -> dict[str, dict]:
+    """Train every run the store does not hold yet; the session's results are every run's result."""
+    workers = session.profile.workers if workers is None else workers
+    session.results = runner.run_all(session.runs, session.store, progress=progress, workers=workers)
+    return session.results
+
+
+def collect(session: Session) -> dict[str, dict]:
+    """The stored results of the session's runs, training nothing."""
+    session.results = {r.key: result for r in session.runs if (result := session.store.get(r)) is not None}
+    return session.results
+
+
+def judge(session: Session) -> list[verify.ClaimResult]:
+    return [verify.verify(p, session.results, session.profile.comparable) for p in session.plans]
+
+
+def write_report(session: Session, verdicts: list[verify.ClaimResult], report_dir: Path | None = None) -> dict:
+    out = Path(report_dir or reports_root() / session.profile.name)
+    return render(verdicts, session.plans, session.specs, session.profile, session.results, out)
 
 
 @dataclass
@@ -24,68 +109,34 @@ class Outcome:
 
 
 def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=None, select=None,
-               store_root: Path | None = None, report_dir: Path | None = None, progress: bool = True,
-               train: bool = True) -> Outcome:
+               store_root: Path | None = None, report_dir: Path | None | bool = None, progress: bool = True,
+               train_runs: bool = True) -> Outcome:
     """Run every runnable spec (or those whose id ``select`` accepts) and write the report.
 
-    With ``train=False`` nothing trains: the verdicts read what the store holds (pytest's report).
+    With ``train_runs=False`` nothing trains: the verdicts read what the store holds (pytest's report).
+    ``report_dir=False`` writes no report.
     """
-    profile = get_profile(profile_name)
-    specs = load_specs(paths)
-    chosen = [s for s in specs if select is None or select(s.id)]
-    plans, runs = planner.plan_all(chosen, profile, seeds)
-    if train and profile.task_source == "hub":
-        # stop before any training when a dataset, model or table is neither reachable nor cached
-        from repro.prefetch import check_available
-
-        check_available(**resources(runs))
-    store = Store(Path(store_root or DEFAULT_ROOT) / profile.name)
-    before = sum(store.has_success(r) for r in runs)
-    if train and profile.model_source == "embedded":
-        build_models(runs, progress)
-    if train:
-        results = runner.run_all(runs, store, progress=progress, workers=profile.workers)
+    session = prepare(profile_name, seeds=seeds, paths=paths, select=select, store_root_dir=store_root)
+    before = sum(session.store.has_success(r) for r in session.runs)
+    if train_runs:
+        check_resources(session)
+        build_models(session, progress)
+        train(session, progress=progress)
     else:
-        results = {r.key: store.get(r) for r in runs if store.get(r) is not None}
-    verdicts = [verify.verify(p, results, profile.comparable) for p in plans]
+        collect(session)
+    verdicts = judge(session)
     report = None
     if report_dir is not False and is_main_process():  # in a launched job, rank 0 reports
-        from repro.report import render
-
-        out = Path(report_dir or REPORTS_DIR / profile.name)
-        report = render(verdicts, plans, chosen, profile, results, out)
-    return Outcome(results=verdicts, plans=plans, report=report, trained=len(runs) - before)
-
-
-def resources(runs) -> dict:
-    """What a list of RunSpecs needs from outside, as keyword arguments of check_available and prefetch."""
-    return {
-        "task_names": sorted({name for r in runs for name in r.task.split("+")}),
-        "model_names": sorted({r.model.name for r in runs}),
-        "synonyms": any(r.objective_config.get("synonyms") == "counterfitted" for r in runs),
-        "mlm_corpus": any(dict(r.sampling).get("mlm_corpus") for r in runs),
-    }
+        report = write_report(session, verdicts, report_dir or None)
+    trained = sum(session.store.has_success(r) for r in session.runs) - before
+    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained)
 
 
 def prefetch_profile(profile_name: str, paths=None) -> None:
     """Download everything the profile's runs need (run online, before going offline)."""
-    from repro.prefetch import prefetch
-
     profile = get_profile(profile_name)
     if profile.task_source != "hub":
         print(f"the {profile.name} profile is built offline; nothing to fetch")
         return
     _, runs = planner.plan_all(load_specs(paths), profile)
-    prefetch(**resources(runs))
-
-
-def build_models(runs, progress: bool = True) -> None:
-    """Build the embedded encoders once, with every core, before runs start side by side."""
-    from repro.models import model_path
-
-    for ref in sorted({r.model for r in runs}, key=lambda m: m.name):
-        if progress:
-            print(f"embedded encoder {ref.name}: ", end="", flush=True)
-        path = model_path(ref)
-        if progress:
-            print(path)
+    prefetch(**needs(runs))

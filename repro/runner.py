@@ -6,32 +6,32 @@ reason); a run that is interrupted leaves its Trainer checkpoints behind and res
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
 import shutil
 import time
 import traceback
 
+from contextlib import nullcontext
+
+from accelerate.utils import broadcast_object_list
 from tqdm.auto import tqdm
 
-from repro.launch import launched_job
-from repro.plan import RunSpec
+from repro.launch import launched_job, run_alone
+from repro.progress import quiet_libraries
+from repro.runspec import RunSpec
 from repro.store import Store
+from repro.training import STAGES
 
 log = logging.getLogger(__name__)
 
 
 def execute(run: RunSpec, store: Store, *, progress: bool = True) -> dict:
     """Train and evaluate one RunSpec; returns its metrics."""
-    from repro import train
-
-    if run.stage == "finetune":
-        return train.finetune(run, store, progress=progress)
-    if run.stage == "intermediate":
-        return train.intermediate(run, store, progress=progress)
-    if run.stage == "encode":
-        return train.encode(run, store)
-    raise ValueError(f"unknown stage {run.stage!r}")
+    if run.stage not in STAGES:
+        raise ValueError(f"unknown stage {run.stage!r}; expected one of {sorted(STAGES)}")
+    return STAGES[run.stage](run, store, progress=progress)
 
 
 def ensure(run: RunSpec, store: Store, *, progress: bool = True, retry_failed: bool = True) -> dict:
@@ -53,22 +53,45 @@ def ensure(run: RunSpec, store: Store, *, progress: bool = True, retry_failed: b
 
 def _ensure_together(run: RunSpec, store: Store, job, *, progress: bool, retry_failed: bool) -> dict:
     """``ensure`` for every process of a launched job at once: all train, rank 0 locks and writes."""
-    from contextlib import nullcontext
-
-    from accelerate.utils import broadcast_object_list
-
     with store.lock(run) if job.is_main_process else nullcontext():
         # rank 0 reads the store (another job may have finished the run) and every rank follows it
         decision = [store.get(run) if job.is_main_process else None]
         broadcast_object_list(decision, from_process=0)
         if _reusable(decision[0], retry_failed):
             return decision[0]
+        if not splittable(run, job.num_processes):
+            # a batch the processes cannot share (X-STILTs' intermediate batch of 4 on 8 GPUs): rank 0
+            # trains the run in a process of its own, with the spec's batch, while the others wait
+            if job.is_main_process:
+                run_alone(_TRAIN_ALONE, json.dumps(run.to_json()), str(store.root))
+            job.wait_for_everyone()
+            stored = [store.get(run) if job.is_main_process else None]
+            broadcast_object_list(stored, from_process=0)
+            return stored[0]
         result = _train(run, store, progress and job.is_main_process)
         job.wait_for_everyone()
         if job.is_main_process:
             _keep(run, store, result)
         job.wait_for_everyone()  # the next run may start from this one's encoder: it must be written
         return result
+
+
+def splittable(run: RunSpec, world: int) -> bool:
+    """Whether ``world`` processes can share the run's effective batch evenly (data-parallel)."""
+    batch = run.hp.get("batch_size")
+    return not batch or world <= 1 or batch % world == 0
+
+
+_TRAIN_ALONE = "import sys; from repro.runner import train_alone; train_alone(sys.argv[1], sys.argv[2])"
+
+
+def train_alone(runspec_json: str, root: str) -> None:
+    """Train and store one run in this process alone (outside any launched job's process group).
+    The caller holds the run's lock."""
+    run = RunSpec.from_json(json.loads(runspec_json))
+    store = Store(root)
+    with quiet_libraries():
+        _keep(run, store, _train(run, store, progress=False))
 
 
 def _reusable(result: dict | None, retry_failed: bool) -> bool:
@@ -103,19 +126,9 @@ def _keep(run: RunSpec, store: Store, result: dict) -> None:
         shutil.rmtree(store.checkpoint_dir(run), ignore_errors=True)
 
 
-def quiet_libraries() -> None:
-    """No per-run progress bars or load reports from the libraries: the runner shows one bar."""
-    import datasets
-    import transformers
-
-    datasets.disable_progress_bars()
-    transformers.utils.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
-
-
 def _ensure_in_worker(run: RunSpec, root: str) -> dict:
-    quiet_libraries()
-    return ensure(run, Store(root), progress=False)
+    with quiet_libraries():
+        return ensure(run, Store(root), progress=False)
 
 
 def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers: int = 1) -> dict[str, dict]:
@@ -136,12 +149,11 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
     bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
     waves = [[r for r in todo if r.stage == "intermediate"], [r for r in todo if r.stage != "intermediate"]]
     if workers <= 1 or len(todo) <= 1:
-        if todo:
-            quiet_libraries()
-        for run in (r for wave in waves for r in wave):
-            bar.set_postfix_str(run.describe()[:60])
-            results[run.key] = ensure(run, store, progress=False)
-            bar.update(1)
+        with quiet_libraries(bool(todo)):
+            for run in (r for wave in waves for r in wave):
+                bar.set_postfix_str(run.describe()[:60])
+                results[run.key] = ensure(run, store, progress=False)
+                bar.update(1)
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed

@@ -8,46 +8,17 @@ it is written to a temporary file and renamed, so a crash never leaves half a re
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
-
-from repro.plan import RunSpec
-
-DEFAULT_ROOT = Path(os.environ.get("XLT_REPRO_STORE", Path(__file__).resolve().parent.parent / "store"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers see all of it or none."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+from repro.io import lock_for, read_json, store_root, write_json
+from repro.runspec import RunSpec
 
 
 class Store:
-    def __init__(self, root: Path | str = DEFAULT_ROOT):
-        self.root = Path(root)
+    def __init__(self, root: Path | str | None = None):
+        self.root = Path(root) if root is not None else store_root()
         self.root.mkdir(parents=True, exist_ok=True)
 
     def run_dir(self, run: RunSpec | str) -> Path:
@@ -65,20 +36,18 @@ class Store:
         path = self.run_dir(run) / "result.json"
         if not path.exists():
             return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path)
 
     def has_success(self, run: RunSpec | str) -> bool:
         result = self.get(run)
         return result is not None and result.get("status") == "ok"
 
     def put(self, run: RunSpec, result: dict) -> None:
-        atomic_write_json(self.run_dir(run) / "runspec.json", run.to_json())
-        atomic_write_json(self.run_dir(run) / "result.json", result)
+        write_json(self.run_dir(run) / "runspec.json", run.to_json())
+        write_json(self.run_dir(run) / "result.json", result)
 
     @contextmanager
-    def lock(self, run: RunSpec | str, timeout: float = -1):
+    def lock(self, run: RunSpec | str, timeout: float = -1) -> Iterator[None]:
         """Held while a run trains, so parallel workers that need the same run train it once."""
-        key = run if isinstance(run, str) else run.key
-        self.root.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.root / f"{key}.lock"), timeout=timeout):
+        with lock_for(self.run_dir(run), timeout=timeout):
             yield

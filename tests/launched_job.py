@@ -13,14 +13,15 @@ import os
 import sys
 from pathlib import Path
 
-from repro import runner, train
+from repro import runner
+from repro.training.objectives import RecipeTrainer
 from repro.pipeline import run_claims
-from repro.plan import RunSpec
+from repro.runspec import RunSpec
 from repro.store import Store
 
 # which batches this process trained on: a fingerprint per optimisation step and run
 seen: list[str] = []
-_step = train.RecipeTrainer.training_step
+_step = RecipeTrainer.training_step
 
 
 def _recording_step(self, model, inputs, *args, **kwargs):
@@ -28,7 +29,7 @@ def _recording_step(self, model, inputs, *args, **kwargs):
     return _step(self, model, inputs, *args, **kwargs)
 
 
-train.RecipeTrainer.training_step = _recording_step
+RecipeTrainer.training_step = _recording_step
 
 job = json.loads(Path(sys.argv[1]).read_text())
 store_root, out = Path(sys.argv[2]), Path(sys.argv[3])

@@ -6,7 +6,8 @@ import math
 import torch
 
 from repro import plan as planner
-from repro import runner, train
+from repro import runner
+from repro.training import finetune as finetuning
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.store import Store
@@ -22,14 +23,14 @@ def _adversarial_run(**hp):
 def test_bf16_runs_every_training_forward_under_autocast(tmp_path, monkeypatch):
     run = _adversarial_run(bf16=True)
     dtypes, model_params = [], []
-    freeze = train._freeze_embeddings
+    freeze = finetuning.freeze_embeddings
 
     def watch_the_head(model, hp):  # the seam where the trainer first holds the model
         freeze(model, hp)
         model_params.extend(model.parameters())
         model.classifier.register_forward_hook(lambda module, args, output: dtypes.append(output.dtype))
 
-    monkeypatch.setattr(train, "_freeze_embeddings", watch_the_head)
+    monkeypatch.setattr(finetuning, "freeze_embeddings", watch_the_head)
     result = runner.ensure(run, Store(tmp_path), progress=False)
     assert result["status"] == "ok", result.get("error")
     info = result["metrics"]["train"]

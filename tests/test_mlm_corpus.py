@@ -6,9 +6,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from repro import plan as planner
-from repro import train
-from repro.pipeline import resources
-from repro.prefetch import MissingResourceError
+from repro.pipeline import needs
+from repro.training.intermediate import _mlm_dataset
+from repro.hub_access import MissingResourceError
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.tasks import mlm_corpus
@@ -76,10 +76,10 @@ def test_full_profile_plans_the_corpus_and_its_size_into_the_run():
     sampling = dict(run.sampling)
     assert sampling["mlm_corpus"] == f"wikimedia/wikipedia@{mlm_corpus.REV_WIKIPEDIA}"
     assert sampling["mlm_documents"] == get_profile("full").mlm_documents
-    assert resources(runs)["mlm_corpus"] is True
+    assert needs(runs)["mlm"] is True
     # the embedded profiles read the embedded corpus: nothing to fetch, keys as before
     smoke_runs, smoke_run = _continued_mlm_run("smoke")
-    assert "mlm_corpus" not in dict(smoke_run.sampling) and resources(smoke_runs)["mlm_corpus"] is False
+    assert "mlm_corpus" not in dict(smoke_run.sampling) and needs(smoke_runs)["mlm"] is False
 
 
 def test_the_trainer_tokenizes_the_hub_corpus(hub_cache, monkeypatch):
@@ -90,6 +90,6 @@ def test_the_trainer_tokenizes_the_hub_corpus(hub_cache, monkeypatch):
     _, run = _continued_mlm_run("full")
     monkeypatch.setattr(mlm_corpus, "MLM_LANGUAGES", ("en", "sw"))
     tokenizer = AutoTokenizer.from_pretrained(build_embedded("micro-xlmr"))
-    dataset = train._mlm_dataset(run, tokenizer, {"max_length": 16})
+    dataset = _mlm_dataset(run, tokenizer, {"max_length": 16})
     # the profile's 200 documents exceed the 3 articles of each tiny shard: every paragraph of both
     assert len(dataset) == 4 + 3 and max(len(ids) for ids in dataset["input_ids"]) <= 16

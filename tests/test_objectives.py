@@ -4,7 +4,8 @@
 import pytest
 import torch
 
-from repro import train
+from repro.training import arguments, objectives
+from repro.training.intermediate import TaskBatches, task_weights
 
 
 def _mask(batch=2, length=5, real=3):
@@ -17,10 +18,10 @@ def test_random_perturbation_leaves_padding_alone_and_has_the_asked_scale():
     torch.manual_seed(0)
     embeds = torch.zeros(64, 10, 32)
     mask = _mask(64, 10, 6)
-    noisy = train.perturb_embeddings(embeds, mask, {"distribution": "gaussian", "scale": 0.5})
+    noisy = objectives.perturb_embeddings(embeds, mask, {"distribution": "gaussian", "scale": 0.5})
     assert torch.all(noisy[:, 6:] == 0)
     assert noisy[:, :6].std().item() == pytest.approx(0.5, rel=0.05)
-    uniform = train.perturb_embeddings(embeds, mask, {"distribution": "uniform", "scale": 0.5})
+    uniform = objectives.perturb_embeddings(embeds, mask, {"distribution": "uniform", "scale": 0.5})
     assert uniform.abs().max().item() <= 0.5
 
 
@@ -36,7 +37,7 @@ def test_pgd_stays_in_the_epsilon_ball_and_raises_the_loss(norm):
         return torch.nn.functional.cross_entropy((e.mean(1)) @ weight, labels)
 
     objective = {"epsilon": 0.3, "step_size": 0.2, "steps": 3, "norm": norm}
-    delta = train.pgd_delta(loss_fn, embeds, mask, objective)
+    delta = objectives.pgd_delta(loss_fn, embeds, mask, objective)
     if norm == "l2":
         assert delta.flatten(1).norm(dim=1).max().item() <= 0.3 + 1e-5
     else:
@@ -47,10 +48,10 @@ def test_pgd_stays_in_the_epsilon_ball_and_raises_the_loss(norm):
 
 def test_task_weights_proportional_tempered_uniform():
     sizes = {"a": 900, "b": 100}
-    assert train.task_weights(sizes, "proportional") == pytest.approx({"a": 0.9, "b": 0.1})
-    tempered = train.task_weights(sizes, "temperature", temperature=2.0)
+    assert task_weights(sizes, "proportional") == pytest.approx({"a": 0.9, "b": 0.1})
+    tempered = task_weights(sizes, "temperature", temperature=2.0)
     assert tempered["a"] == pytest.approx(30 / 40)
-    assert train.task_weights(sizes, "uniform") == {"a": 0.5, "b": 0.5}
+    assert task_weights(sizes, "uniform") == {"a": 0.5, "b": 0.5}
 
 
 class _Rows:
@@ -67,8 +68,8 @@ class _Rows:
 def _batches(seed, rank=0, world=1, total=30, batch_size=4):
     datasets = {"a": _Rows("a", 50), "b": _Rows("b", 10)}
     collators = {"a": lambda f: {"xs": [r["x"] for r in f]}, "b": lambda f: {"xs": [r["x"] for r in f]}}
-    weights = train.task_weights({"a": 50, "b": 10}, "proportional")
-    return list(train.TaskBatches(datasets, collators, weights, batch_size=batch_size, total=total, seed=seed,
+    weights = task_weights({"a": 50, "b": 10}, "proportional")
+    return list(TaskBatches(datasets, collators, weights, batch_size=batch_size, total=total, seed=seed,
                                   rank=rank, world=world))
 
 
@@ -90,9 +91,9 @@ def test_task_sampling_is_seeded_single_task_per_batch_and_sharded_by_rank():
 
 
 def test_training_arguments_count_the_effective_batch_like_the_papers(monkeypatch, tmp_path):
-    monkeypatch.setattr(train, "MAX_DEVICE_BATCH", 8)
+    monkeypatch.setattr(arguments, "MAX_DEVICE_BATCH", 8)
     hp = {"batch_size": 32, "learning_rate": 2e-5, "epochs": 2, "max_length": 128, "warmup_ratio": 0.1}
-    args = train.training_arguments(hp, tmp_path, seed=7, n_train=640, progress=False)
+    args = arguments.training_arguments(hp, tmp_path, seed=7, n_train=640, progress=False)
     assert args.per_device_train_batch_size * args.gradient_accumulation_steps == 32
     assert args.max_steps == 40  # 2 epochs x 640 / 32
     assert args.seed == 7 and args.data_seed == 7
@@ -107,20 +108,20 @@ def test_training_arguments_count_the_effective_batch_like_the_papers(monkeypatc
     (48, 1, 32, (24, 2)),  # accumulation picks a divisor: 2 x 24, not 2 x 32
 ])
 def test_batch_layout_is_exactly_the_effective_batch(effective, world, max_device, expected):
-    per_device, accumulation = train.batch_layout(effective, world, max_device)
+    per_device, accumulation = arguments.batch_layout(effective, world, max_device)
     assert (per_device, accumulation) == expected
     assert per_device * accumulation * world == effective and per_device <= max_device
 
 
 def test_batch_layout_refuses_a_batch_the_processes_cannot_share():
     with pytest.raises(ValueError, match="batch_size 32 cannot be split evenly over 3 processes"):
-        train.batch_layout(32, 3, 32)
+        arguments.batch_layout(32, 3, 32)
 
 
 def test_bf16_setting_is_read_from_the_hyperparameters(tmp_path):
     hp = {"batch_size": 4, "learning_rate": 1e-3, "max_steps": 2, "max_length": 16}
-    assert train.training_arguments({**hp, "bf16": True}, tmp_path, seed=0, n_train=8, progress=False).bf16
-    assert not train.training_arguments({**hp, "bf16": False}, tmp_path, seed=0, n_train=8, progress=False).bf16
+    assert arguments.training_arguments({**hp, "bf16": True}, tmp_path, seed=0, n_train=8, progress=False).bf16
+    assert not arguments.training_arguments({**hp, "bf16": False}, tmp_path, seed=0, n_train=8, progress=False).bf16
     # unset: bf16 only where a GPU supports it, so on this CPU it stays off
-    auto = train.training_arguments(hp, tmp_path, seed=0, n_train=8, progress=False).bf16
+    auto = arguments.training_arguments(hp, tmp_path, seed=0, n_train=8, progress=False).bf16
     assert auto == (torch.cuda.is_available() and torch.cuda.is_bf16_supported())

@@ -5,8 +5,9 @@ import threading
 import pytest
 
 from repro import runner
-from repro.plan import ModelRef, RunSpec
-from repro.store import Store, atomic_write_text
+from repro.runspec import ModelRef, RunSpec
+from repro.io import write_text as atomic_write_text
+from repro.store import Store
 
 
 def _run(seed=0):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from datasets import ClassLabel, Dataset, Features, Value
 
-from repro.prefetch import MissingResourceError
+from repro.hub_access import MissingResourceError
 from repro.tasks import synonyms
 from repro.tasks.synonyms import (
     SYNONYM_SHA256,

@@ -29,16 +29,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import shutil
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-
-from filelock import FileLock
 
 from repro.embedded import (
     CODE_SWITCH_RATE,
@@ -48,6 +44,8 @@ from repro.embedded import (
     parallel_corpus,
     pretraining_corpus,
 )
+from repro.io import atomic_directory, lock_for
+from repro.progress import quiet_libraries
 
 # Bump whenever the build code changes what it produces for the same spec.
 BUILD_VERSION = "tiny-xlmr-2"
@@ -133,30 +131,6 @@ def embedded_model_dir(cache_dir: Path, seed: int = 0, pretrain: bool = True, *,
     return Path(cache_dir) / f"{name}-{embedded_model_revision(seed, pretrain, spec=spec)}"
 
 
-# --------------------------------------------------------------------------------------------
-# atomic, locked builds
-# --------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _building(target: Path):
-    """Yield a temporary directory that becomes ``target`` on success (under a file lock)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".tmp-{target.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _lock(target: Path) -> FileLock:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(target) + ".lock")
-
-
 @contextmanager
 def _one_thread():
     """Builds run on one CPU thread: reproducible numerics, and on a shared 2-core machine two
@@ -169,22 +143,6 @@ def _one_thread():
         yield
     finally:
         torch.set_num_threads(old)
-
-
-@contextmanager
-def _quiet(progress: bool):
-    from transformers.utils import logging as hf_logging
-
-    old, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    if not progress:
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(old)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def _versions() -> dict:
@@ -221,7 +179,14 @@ def _train_tokenizer(texts: list[str], spec: EncoderSpec):
     import math
     from collections import Counter
 
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
     from transformers import XLMRobertaTokenizerFast
 
     def pipeline(tok):
@@ -263,14 +228,14 @@ def build_embedded_tokenizer(cache_dir: Path, *, seed: int = 0, spec: EncoderSpe
     target = Path(cache_dir) / f"{TOKENIZER_NAME}-{embedded_tokenizer_revision(seed, spec=spec)}"
     if target.is_dir():
         return target
-    with _lock(target):
+    with lock_for(target):
         if target.is_dir():
             return target
         t0 = time.perf_counter()
         corpus = corpus if corpus is not None else _corpus(seed, spec)
         texts = [doc for lang in sorted(corpus) for doc in corpus[lang][: spec.tokenizer_docs]]
         tokenizer = _train_tokenizer(texts, spec)
-        with _building(target) as tmp:
+        with atomic_directory(target) as tmp:
             tokenizer.save_pretrained(tmp)
             info = {"revision": embedded_tokenizer_revision(seed, spec=spec), "payload": _tokenizer_payload(seed, spec),
                     "seconds": round(time.perf_counter() - t0, 2), "versions": _versions()}
@@ -395,14 +360,14 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
     target = embedded_model_dir(cache_dir, seed, pretrain, spec=spec)
     if target.is_dir():
         return target
-    with _lock(target):
+    with lock_for(target):
         if target.is_dir():  # another process built it while we waited
             return target
         import torch
         from transformers import AutoTokenizer, XLMRobertaForMaskedLM, set_seed
 
         t0 = time.perf_counter()
-        with _quiet(progress), _one_thread():
+        with quiet_libraries(not progress), _one_thread():
             corpus = _corpus(seed, spec) if pretrain else None
             tok_dir = build_embedded_tokenizer(cache_dir, seed=seed, spec=spec, corpus=corpus)
             t_tok = time.perf_counter() - t0
@@ -410,7 +375,7 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
             set_seed(seed)
             torch.manual_seed(seed)
             model = XLMRobertaForMaskedLM(_config(tokenizer, spec))
-            with _building(target) as tmp:
+            with atomic_directory(target) as tmp:
                 tokenizer.save_pretrained(tmp)  # before use: saved files must not carry truncation state
                 stats = {}
                 if pretrain:

@@ -1,43 +1,12 @@
-"""Hub checkpoints of the full profile: ids, pinned revisions, and the offline cache check.
+"""Hub checkpoints of the full profile: resolving a spec's model name, and the offline cache check.
 
-Each revision is a full commit id seen on the model's hub page (tree view) in the stored copy the
-search tool holds; every pinned snapshot has ``model.safetensors``, ``config.json`` and the
-tokenizer files.
+Which checkpoints exist and at which revision is data in :mod:`repro.catalog.models`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class HubModel:
-    name: str  # the name specs use
-    hub_id: str
-    revision: str
-    pinned: bool
-    revision_note: str
-    tokenizer_files: tuple[str, ...]  # at least one must be cached
-
-
-HUB_MODELS: dict[str, HubModel] = {
-    "xlm-roberta-large": HubModel(
-        "xlm-roberta-large", "FacebookAI/xlm-roberta-large", "2a489c01713afb599e293739f28b7d36941f13dc", True,
-        "commit 2a489c0 'Adding safetensors variant of this model' (tree verified)",
-        ("tokenizer.json", "sentencepiece.bpe.model"),
-    ),
-    "xlm-roberta-base": HubModel(
-        "xlm-roberta-base", "FacebookAI/xlm-roberta-base", "42d8930d2fa6e51784fc924d37943d1cb89ec0de", True,
-        "commit 42d8930 'Adding safetensors variant of this model' (tree verified)",
-        ("tokenizer.json", "sentencepiece.bpe.model"),
-    ),
-    "bert-base-multilingual-cased": HubModel(
-        "bert-base-multilingual-cased", "google-bert/bert-base-multilingual-cased",
-        "fdfce55e83dbed325647a63e7e1f5de19f0382ba", True,
-        "commit fdfce55 'Adding safetensors variant of this model (#3)' (tree verified)",
-        ("tokenizer.json", "vocab.txt"),
-    ),
-}
+from repro.catalog import HUB_MODELS, HubModel
+from repro.hub_access import MissingResourceError
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 # what `repro prefetch` downloads of a model repository: config, tokenizer, PyTorch weights (not the
@@ -50,12 +19,16 @@ def resolve_model(name: str) -> tuple[str, str]:
 
     A hub id of a registered model ("FacebookAI/xlm-roberta-large") resolves too.
     """
+    model = hub_model(name)
+    return model.hub_id, model.revision
+
+
+def hub_model(name: str) -> HubModel:
     if name in HUB_MODELS:
-        model = HUB_MODELS[name]
-        return model.hub_id, model.revision
+        return HUB_MODELS[name]
     for model in HUB_MODELS.values():
         if model.hub_id == name:
-            return model.hub_id, model.revision
+            return model
     raise ValueError(f"unknown hub model {name!r}; known: {sorted(HUB_MODELS)}")
 
 
@@ -93,11 +66,9 @@ def check_model_available(hub_id: str, revision: str, cache_dir: str | None = No
     Looks only at the local hub cache (no network): the full profile fetches models with
     ``repro prefetch`` and runs from the cache.
     """
-    from repro.prefetch import MissingResourceError
+    from huggingface_hub import snapshot_download
 
     missing = missing_model_files(hub_id, revision, cache_dir)
     if missing:
         raise MissingResourceError([f"model {hub_id} @ {revision} (not cached: {', '.join(missing)})"])
-    from huggingface_hub import snapshot_download
-
     return snapshot_download(hub_id, revision=revision, local_files_only=True, cache_dir=cache_dir)

@@ -39,6 +39,8 @@ class TaskData:
     test: dict[str, Dataset]
     label_names: list[str] | None = None
     parallel: bool = False
+    # per-language development sets, where the dataset has them (scoring the dev split; BUCC's threshold)
+    dev_by_language: dict[str, Dataset] = field(default_factory=dict)
     # identifies the exact data: hub revision, or the embedded generator's content hash
     revision: str = "unknown"
     metadata: dict = field(default_factory=dict)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repro.tasks.hub import PANX_LANGUAGES
+from repro.catalog.hub_sources import PANX_LANGUAGES
+from repro.embedded import pretraining_corpus
+from repro.hub_access import MissingResourceError, hub_reachable
 
 WIKIPEDIA_ID = "wikimedia/wikipedia"
 # a full commit id seen in the tree view of wikimedia/wikipedia/20231101.fr (stored copy of the hub page)
@@ -36,8 +38,6 @@ def load_mlm_corpus(source: str, *, seed: int = 0, documents: int | None = None,
     """Language -> texts for continued multilingual MLM, from the profile's task source
     (hub: ``languages``, default MLM_LANGUAGES)."""
     if source == "embedded":
-        from repro.tasks.embedded import pretraining_corpus
-
         return pretraining_corpus(seed)
     if source != "hub":
         raise ValueError(f"unknown task source {source!r}")
@@ -59,8 +59,6 @@ def _shard_label(lang: str) -> str:
 
 def missing_mlm_corpus(languages=None) -> list[str]:
     """What of the corpus is not in the local hub cache (empty: all of it is there)."""
-    from repro.prefetch import MissingResourceError
-
     languages = languages or MLM_LANGUAGES
     try:
         root = _snapshot(languages, local_only=True)
@@ -78,8 +76,6 @@ def _snapshot(languages, local_only: bool | None = None) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import LocalEntryNotFoundError
 
-    from repro.prefetch import MissingResourceError, hub_reachable
-
     if local_only is None:
         local_only = not hub_reachable()
     try:
@@ -92,8 +88,6 @@ def _snapshot(languages, local_only: bool | None = None) -> Path:
 
 
 def _first_shard(root: Path, lang: str) -> Path:
-    from repro.prefetch import MissingResourceError
-
     shards = sorted(root.glob(first_shard_pattern(lang)))
     if not shards:
         raise MissingResourceError([_shard_label(lang)], reason=f"no first shard for {lang} under {root}")

@@ -4,7 +4,7 @@ The table is Robust-XLT's ``counterfitted_neighbors.json``: an English word -> i
 neighbours in counter-fitted word vectors (at most 8 per word, not symmetric). The full profile
 downloads it from the repository at a fixed commit, checks its sha256 and caches it
 (:func:`fetch_synonym_table`); offline without the cache it stops with
-``repro.prefetch.MissingResourceError``.
+``repro.hub_access.MissingResourceError``.
 
 RS-DA as released (``perturb.py`` of uclanlp/Robust-XLT):
 
@@ -32,6 +32,9 @@ import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from repro.hub_access import MissingResourceError, offline_mode
+from repro.io import cache_root, lock_for, write_bytes
 
 SYNONYM_REPO = "uclanlp/Robust-XLT"
 SYNONYM_COMMIT = "175cddb89c4e86c7152d0175db8f824f7f4e6bad"
@@ -89,9 +92,7 @@ def load_synonym_table(path: str | os.PathLike) -> SynonymTable:
 
 def synonym_cache_path(cache_dir: str | os.PathLike | None = None) -> Path:
     """Where the verified table is cached: <cache>/synonyms/<commit>/counterfitted_neighbors.json."""
-    from repro.prefetch import default_cache_dir
-
-    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    root = Path(cache_dir) if cache_dir is not None else cache_root()
     return root / "synonyms" / SYNONYM_COMMIT[:12] / SYNONYM_FILE
 
 
@@ -115,20 +116,16 @@ def fetch_synonym_table(cache_dir: str | os.PathLike | None = None, *, url: str 
                         sha256: str = SYNONYM_SHA256, timeout: float = 60.0) -> Path:
     """Download the table (unless cached), verify its sha256, cache it atomically; return its path.
 
-    Raises ``repro.prefetch.MissingResourceError`` when it cannot be downloaded, and
+    Raises ``repro.hub_access.MissingResourceError`` when it cannot be downloaded, and
     :class:`SynonymTableError` when the download does not have the expected sha256.
     """
-    from filelock import FileLock
-
-    from repro.prefetch import MissingResourceError, offline_mode
-
     path = synonym_cache_path(cache_dir)
     if path.is_file() and _sha256(path) == sha256:
         return path
     if offline_mode() and not url.startswith("file:"):
         raise MissingResourceError([f"synonym table {url}"], reason="not in the cache, and offline mode is set")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
+    with lock_for(path):
         if path.is_file() and _sha256(path) == sha256:  # another process fetched it meanwhile
             return path
         try:
@@ -139,9 +136,7 @@ def fetch_synonym_table(cache_dir: str | os.PathLike | None = None, *, url: str 
         actual = hashlib.sha256(payload).hexdigest()
         if actual != sha256:
             raise SynonymTableError(f"{url}: sha256 {actual}, expected {sha256}; not cached")
-        from repro.store import atomic_write_bytes
-
-        atomic_write_bytes(path, payload)
+        write_bytes(path, payload)
     return path
 
 
@@ -151,11 +146,9 @@ _TABLES: dict[str, SynonymTable] = {}
 def counterfitted_table(cache_dir: str | os.PathLike | None = None, *, download: bool = True) -> SynonymTable:
     """Robust-XLT's table for the full profile: from the cache, else downloaded (when ``download``).
 
-    Offline without the cache: ``repro.prefetch.MissingResourceError`` naming the URL and
+    Offline without the cache: ``repro.hub_access.MissingResourceError`` naming the URL and
     ``repro prefetch --profile full``.
     """
-    from repro.prefetch import MissingResourceError, offline_mode
-
     path = cached_table_path(cache_dir)
     if path is None:
         if not download or offline_mode():

@@ -1,0 +1,34 @@
+"""Helpers the tests share: where the project and the steering folder's data are.
+
+The seed documents, the arXiv metadata and Robust-XLT's synonym table live outside the repository
+(``../shared``); tests that need them are skipped, with the reason, where they are missing (set
+REPRO_SEEDS_DIR / REPRO_ARXIV_METADATA / REPRO_SYNONYM_TABLE to point at them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CLAIMS_DIR = REPO / "claims"
+
+
+def shared_path(name: str, env: str | None = None) -> Path | None:
+    """``name`` under the steering folder's shared/ (beside the repository, or inside it), or the path
+    an environment variable gives; None when neither exists."""
+    candidates = [os.environ.get(env) if env else None]
+    for folder in (REPO, *REPO.parents):
+        candidates.append(str(folder / "shared" / name))
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return None
+
+
+def needs_shared(name: str, env: str):
+    """A skip marker for a test that needs ``shared/<name>``."""
+    return pytest.mark.skipif(shared_path(name, env) is None,
+                              reason=f"shared/{name} not found: set {env} to point at it")
