@@ -1,66 +1,56 @@
-"""Verify: per-seed effect = treatment - baseline, its mean and confidence interval, a verdict.
+"""Verify: per-seed effect = treatment - baseline, its interval, and a verdict per reading and per spec.
 
 Scores are in points (metric x 100), as papers report them. For one seed, a target's score is
-the unweighted mean over languages (English excluded unless the spec includes it); in the
-generalized setting it is the mean over ordered pairs of different languages (pairs with English
-on either side excluded unless the spec includes English); a claim's score is the mean over its
-runnable targets. Baseline and treatment are paired by seed.
+the unweighted mean over languages (English excluded unless the spec includes it) on the split the
+spec scores (test, or dev where the paper's number is a dev-set average); in the generalized
+setting it is the mean over ordered pairs of different languages (pairs with English on either
+side excluded unless the spec includes English); under an attack it is the score on the attacked
+test sets, or the drop from the clean score; a spec's score is the mean over its runnable targets.
+Baseline and treatment are paired by seed. The verdict rules are :data:`VERDICT_RULES`
+(:mod:`repro.statistics`); a spec read several ways is judged under each reading, and its verdict
+names the readings that reproduce and those that do not.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
+import statistics as stats
 from dataclasses import asdict, dataclass, field
 
-from repro.plan import ClaimPlan
+from repro import catalog
+from repro import statistics as verdicts
+from repro.plan import ArmPlan, ClaimPlan, ReadingPlan
 
-# Two-sided 95% Student-t quantiles by degrees of freedom: confidence intervals over few seeds
-# need the t distribution, and this table is all of it that we use.
-_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
-         10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110,
-         18: 2.101, 19: 2.093, 20: 2.086, 25: 2.060, 30: 2.042}
-
+# verdicts that fail a claim's item on a profile whose verdicts count
 FAILING_VERDICTS = {"weaker", "stronger", "contradicted", "error"}
+# how readings rank when a spec's verdict is the best of its readings'
+_RANK = ["reproduced", "supported", "inconclusive", "weaker", "stronger", "contradicted", "not run", "error"]
 VERDICT_HELP = {
-    "reproduced": "measured effect within tolerance of the reported value",
-    "weaker": "same sign, smaller than reported beyond the tolerance",
-    "stronger": "same sign, larger than reported beyond the tolerance",
-    "contradicted": "the confidence interval excludes 0 on the side opposite to the reported effect",
-    "inconclusive": "the confidence interval is too wide to decide",
-    "supported": "the confidence interval excludes 0 in the expected direction",
+    "reproduced": "the sign is established (95% CI excludes 0 on the reported side) and the mean is within "
+                  "the tolerance of the reported value, compared at the reported precision",
+    "weaker": "the reported sign is established, but the effect is smaller than reported beyond the tolerance",
+    "stronger": "the reported sign is established, but the effect is larger than reported beyond the tolerance",
+    "contradicted": "the 95% CI excludes 0 on the side opposite to the reported or expected effect",
+    "inconclusive": "the 95% CI contains 0 (or only one seed ran): more seeds are needed to decide",
+    "supported": "a hypothesis: the 95% CI excludes 0 in the expected direction, or (no difference) the 90% CI "
+                 "lies within the stated margin",
     "not comparable": "this profile is a scale analog: the measured effect is not evidence about the paper",
-    "not run": "this profile cannot run the claim yet",
+    "not run": "this profile cannot run the spec: it needs what the reason names",
     "error": "a run failed",
 }
+VERDICT_RULES = verdicts.VERDICT_RULES
 
 
-def t_quantile(df: int) -> float:
-    if df < 1:
-        return float("nan")
-    if df in _T975:
-        return _T975[df]
-    smaller = max(k for k in _T975 if k <= df)
-    return _T975[smaller] if df <= 30 else 1.96
-
-
-def mean_ci(values: list[float]) -> tuple[float, float, float, float]:
-    """Mean, standard error and the 95% interval (t distribution; degenerate for one seed)."""
-    mean = statistics.fmean(values)
-    if len(values) < 2:
-        return mean, float("nan"), float("nan"), float("nan")
-    stderr = statistics.stdev(values) / math.sqrt(len(values))
-    half = t_quantile(len(values) - 1) * stderr
-    return mean, stderr, mean - half, mean + half
-
-
-def _metric_key(metric: str) -> str:
-    return {"retrieval_accuracy": "accuracy"}.get(metric, metric)
-
-
-def language_scores(metrics: dict, metric: str, setting: str, averaging) -> dict[str, float]:
+def language_scores(metrics: dict, metric: str, setting: str, averaging, split: str = "test",
+                    attack=None) -> dict[str, float]:
     """Per-language (or per-pair 'A|B') scores in points for one run."""
-    key = _metric_key(metric)
+    key = catalog.metric(metric).key
+    keep = (lambda lang: averaging.include_english or lang != "en")
+    if attack is not None:
+        clean = metrics["per_language"]
+        attacked = metrics["attacked"][attack.name]["per_language"]
+        sign = -1 if attack.measure == "drop" else 0
+        return {lang: 100 * (values[key] if not sign else clean[lang][key] - values[key])
+                for lang, values in attacked.items() if keep(lang) and key in values}
     if setting == "generalized":
         scores = {}
         for pair, values in metrics["generalized"].items():
@@ -70,11 +60,14 @@ def language_scores(metrics: dict, metric: str, setting: str, averaging) -> dict
             scores[pair] = 100 * values[key]
         if averaging.same_language_pairs:
             for lang, values in metrics["per_language"].items():
-                if averaging.include_english or lang != "en":
+                if keep(lang):
                     scores[f"{lang}|{lang}"] = 100 * values[key]
         return scores
-    return {lang: 100 * values[key] for lang, values in metrics["per_language"].items()
-            if averaging.include_english or lang != "en"}
+    # a dev reading reads the per-language dev sets; a task whose only labelled evaluation set is its
+    # test set (XQuAD, TyDiQA-GoldP, Tatoeba: jiant's validation phase scores the same data) reads that
+    per_language = metrics.get("dev_per_language") if split == "dev" else None
+    return {lang: 100 * values[key] for lang, values in (per_language or metrics["per_language"]).items()
+            if keep(lang)}
 
 
 @dataclass
@@ -88,111 +81,193 @@ class ClaimResult:
     reported: float | None = None
     tolerance: float | None = None
     expected: str | None = None
+    margin: float | None = None
     seeds: list[int] = field(default_factory=list)
-    effect: dict | None = None  # mean, stderr, ci_low, ci_high, per_seed
+    # the primary reading's numbers (the first reading that ran), for tables that show one row
+    effect: dict | None = None  # mean, sd, stderr, ci_low, ci_high, per_seed
     arms: dict = field(default_factory=dict)  # arm -> {"label", "per_seed", "mean"}
     per_language: list[dict] = field(default_factory=list)
     skipped_targets: dict = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
     measured_direction: str | None = None
+    # what the measured effect says in the spec's own terms, on any profile (the verdict's rule applied)
+    measured_verdict: str | None = None
+    seeds_needed: int | None = None
+    seeds_needed_basis: str | None = None
+    selection: dict = field(default_factory=dict)  # target -> the candidate chosen, and why
+    readings: list[dict] = field(default_factory=list)  # every reading's own result
+
+    @property
+    def asserted(self) -> bool:
+        """Whether this verdict is asserted: on a profile whose verdicts count, or for a control."""
+        return self.comparable or self.kind == "control"
+
+    @property
+    def failed(self) -> bool:
+        """A failure for the item: a verdict against the paper, or a control missing its known answer
+        (a planted effect must be found; a null one must not be called better or worse)."""
+        if self.kind == "control" and self.verdict != "error":
+            return self.verdict not in ({"supported", "inconclusive"} if self.expected == "no_difference"
+                                        else {"supported"})
+        return self.verdict in FAILING_VERDICTS
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
-def judge_claim(mean: float, lo: float, hi: float, reported: float, tolerance: float) -> tuple[str, str]:
-    if not math.isnan(lo) and ((hi < 0 < reported) or (lo > 0 > reported)):
-        return "contradicted", f"95% CI [{lo:.2f}, {hi:.2f}] excludes 0 on the other side of {reported:+.2f}"
-    if abs(mean - reported) <= tolerance:
-        return "reproduced", f"{mean:+.2f} is within {tolerance} of {reported:+.2f}"
-    if math.isnan(lo) or lo <= reported <= hi:
-        return "inconclusive", f"{mean:+.2f} is outside the tolerance, but the CI [{lo:.2f}, {hi:.2f}] contains {reported:+.2f}"
-    if abs(mean) < abs(reported):
-        return "weaker", f"{mean:+.2f} is weaker than {reported:+.2f} beyond ±{tolerance}"
-    return "stronger", f"{mean:+.2f} is stronger than {reported:+.2f} beyond ±{tolerance}"
-
-
 def direction(lo: float, hi: float) -> str:
-    if math.isnan(lo):
+    if lo != lo:  # NaN: one seed
         return "undetermined (one seed)"
     if lo > 0:
-        return "treatment better (CI excludes 0)"
+        return "treatment better (95% CI excludes 0)"
     if hi < 0:
-        return "treatment worse (CI excludes 0)"
-    return "no clear difference (CI contains 0)"
+        return "treatment worse (95% CI excludes 0)"
+    return "no clear difference (95% CI contains 0)"
 
 
-def judge_hypothesis(lo: float, hi: float, expected: str) -> tuple[str, str]:
-    found = direction(lo, hi)
-    wanted = {"treatment_better": "treatment better", "treatment_worse": "treatment worse",
-              "no_difference": "no clear difference"}[expected]
-    if found.startswith("undetermined"):
-        return "inconclusive", "one seed gives no interval"
-    if found.startswith(wanted):
-        return "supported", f"measured: {found}"
-    if found.startswith("no clear difference"):
-        return "inconclusive", f"measured: {found}"
-    return "contradicted", f"measured: {found}; expected {wanted}"
+def judge(spec, effects: list[float]) -> verdicts.Verdict:
+    """The spec's verdict rule applied to per-seed effects (see ``VERDICT_RULES``)."""
+    if spec.kind == "claim":
+        return verdicts.judge_claim(effects, spec.reported.value, spec.tolerance)
+    if spec.expected.direction == "no_difference":
+        return verdicts.judge_equivalence(effects, spec.expected.margin)
+    return verdicts.judge_direction(effects, spec.expected.direction)
+
+
+def _failures(reading: ReadingPlan, results: dict[str, dict]) -> list[dict]:
+    failures = []
+    for run in reading.all_runs():
+        result = results.get(run.key)
+        if result is None or result.get("status") != "ok":
+            failures.append({"run": run.key, "describe": run.describe(),
+                             "error": (result or {}).get("error", "no result in the store")})
+    return failures
+
+
+def _dev_score(results: dict, runs, metric: str) -> float | None:
+    """Mean English dev score of a candidate's runs for one target (None: no dev set was scored)."""
+    key = catalog.metric(metric).key
+    values = []
+    for run in runs:
+        metrics = results[run.key]["metrics"]
+        if "dev" in metrics and key in metrics["dev"]:
+            values.append(metrics["dev"][key])
+    return stats.fmean(values) if values else None
+
+
+def choose_candidates(arm: ArmPlan, results: dict, metric_of: dict[str, str]) -> tuple[dict, dict]:
+    """Per target, the candidate with the best English dev score (mean over seeds): its runs, and a
+    record of every candidate's dev score and the choice. A target without an English dev set (the
+    retrieval tasks) takes the candidate best on the other targets' dev scores on average."""
+    runs, record = {}, {}
+    dev = {label: {t: _dev_score(results, per_target[t], metric_of[t]) for t in per_target}
+           for label, per_target in arm.candidates.items()}
+    for target in next(iter(arm.candidates.values())):
+        scored = {label: d[target] for label, d in dev.items() if d[target] is not None}
+        how = "best English dev score"
+        if not scored:  # fall back to the mean over the targets that have a dev set
+            scored = {label: stats.fmean(v for v in d.values() if v is not None)
+                      for label, d in dev.items() if any(v is not None for v in d.values())}
+            how = "no dev set: best mean English dev score over the other targets"
+        chosen = max(scored, key=scored.get) if scored else next(iter(arm.candidates))
+        runs[target] = arm.candidates[chosen][target]
+        record[target] = {"chosen": chosen, "how": how, "dev_scores": {k: 100 * v for k, v in scored.items()}}
+    return runs, record
+
+
+def verify_reading(spec, reading: ReadingPlan, seeds: list[int], results: dict[str, dict]) -> dict:
+    """One reading's effect, interval and verdict (by the spec's rule), as a dict."""
+    out = {"name": reading.name, "description": reading.reading.description, "setting": reading.setting,
+           "split": reading.split, "attack": reading.attack.model_dump() if reading.attack else None,
+           "skipped_targets": dict(reading.skipped_targets), "verdict": "not run", "reason": "",
+           "effect": None, "arms": {}, "per_language": [], "failures": [], "selection": {}}
+    if reading.not_run:
+        out["reason"] = f"not run: {reading.not_run}"
+        return out
+    failures = _failures(reading, results)
+    if failures:
+        out.update(verdict="error", failures=failures,
+                   reason=f"{len(failures)} run(s) failed: {failures[0]['error'].strip().splitlines()[-1]}")
+        return out
+    metric_of = {t.task: t.metric for t in spec.targets}
+    per_seed: dict[str, list[float]] = {}
+    cells: dict[tuple[str, str], dict[str, list[float]]] = {}
+    for arm_name, arm in reading.arms.items():
+        runs = arm.runs
+        if arm.candidates:
+            runs, out["selection"] = choose_candidates(arm, results, metric_of)
+        seed_scores: list[list[float]] = [[] for _ in seeds]
+        for target, target_runs in runs.items():
+            for i, run in enumerate(target_runs):
+                scores = language_scores(results[run.key]["metrics"], metric_of[target], reading.setting,
+                                         reading.averaging, reading.split, reading.attack)
+                seed_scores[i].append(stats.fmean(scores.values()))
+                for lang, value in scores.items():
+                    cells.setdefault((target, lang), {}).setdefault(arm_name, []).append(value)
+        per_seed[arm_name] = [stats.fmean(s) for s in seed_scores]
+    effects = [t - b for t, b in zip(per_seed["treatment"], per_seed["baseline"])]
+    judged = judge(spec, effects)
+    ci = judged.interval
+    out["effect"] = {"mean": ci.mean, "sd": ci.sd, "stderr": ci.stderr, "ci_low": ci.low, "ci_high": ci.high,
+                     "per_seed": effects}
+    out["arms"] = {name: {"label": reading.arms[name].label, "per_seed": scores, "mean": stats.fmean(scores)}
+                   for name, scores in per_seed.items()}
+    for (target, lang), arms in sorted(cells.items()):
+        row = {"target": target, "language": lang, **{arm: stats.fmean(v) for arm, v in arms.items()}}
+        row["effect"] = row["treatment"] - row["baseline"]
+        out["per_language"].append(row)
+    out.update(measured_direction=direction(ci.low, ci.high), measured_verdict=judged.verdict,
+               seeds_needed=judged.seeds_needed, seeds_needed_basis=judged.seeds_needed_basis)
+    if reading.skipped_targets and not reading.averaging.remaining_targets_stand_for_average:
+        missing = "; ".join(f"{t}: {why}" for t, why in reading.skipped_targets.items())
+        out.update(verdict="not run", reason=(
+            f"not run: the reported average covers targets this profile cannot serve ({missing}); measured over "
+            f"the others: {ci.mean:+.2f} points"))
+    else:
+        out.update(verdict=judged.verdict, reason=judged.reason)
+    return out
+
+
+def _combine(readings: list[dict]) -> tuple[str, str]:
+    """A spec's verdict from its readings': an error anywhere is an error; otherwise the best reading's
+    verdict, with the reason naming what each reading gave."""
+    if any(r["verdict"] == "error" for r in readings):
+        failed = next(r for r in readings if r["verdict"] == "error")
+        return "error", failed["reason"]
+    if len(readings) == 1:
+        return readings[0]["verdict"], readings[0]["reason"]
+    best = min(readings, key=lambda r: _RANK.index(r["verdict"]))
+    by_verdict: dict[str, list[str]] = {}
+    for r in readings:
+        by_verdict.setdefault(r["verdict"], []).append(r["name"])
+    summary = "; ".join(f"{verdict} under {', '.join(names)}" for verdict, names in
+                        sorted(by_verdict.items(), key=lambda kv: _RANK.index(kv[0])))
+    return best["verdict"], f"{summary} ({best['name']}: {best['reason']})"
 
 
 def verify(plan: ClaimPlan, results: dict[str, dict], comparable: bool) -> ClaimResult:
-    """Turn stored run results (by RunSpec key) into the claim's verdict."""
+    """Turn stored run results (by RunSpec key) into the spec's verdict."""
     spec = plan.spec
-    base = ClaimResult(
+    readings = [verify_reading(spec, reading, plan.seeds, results) for reading in plan.readings]
+    primary = next((r for r in readings if r["effect"] is not None), readings[0])
+    result = ClaimResult(
         id=spec.id, kind=spec.kind, profile=plan.profile, comparable=comparable, verdict="not run", reason="",
         reported=spec.reported.value if spec.kind == "claim" else None,
         tolerance=spec.tolerance if spec.kind == "claim" else None,
-        expected=spec.expected.direction if spec.kind == "hypothesis" else None,
-        seeds=plan.seeds, skipped_targets=plan.skipped_targets,
+        expected=spec.expected.direction if spec.kind != "claim" else None,
+        margin=spec.expected.margin if spec.kind != "claim" else None,
+        seeds=plan.seeds, effect=primary["effect"], arms=primary["arms"], per_language=primary["per_language"],
+        skipped_targets=primary["skipped_targets"], failures=[f for r in readings for f in r["failures"]],
+        measured_direction=primary.get("measured_direction"), measured_verdict=primary.get("measured_verdict"),
+        seeds_needed=primary.get("seeds_needed"), seeds_needed_basis=primary.get("seeds_needed_basis"),
+        selection=primary["selection"], readings=readings,
     )
-    if plan.not_run:
-        base.reason = f"not run: {plan.not_run}"
-        return base
-    failures = []
-    for arm in plan.arms.values():
-        for runs in arm.runs.values():
-            for run in runs:
-                result = results.get(run.key)
-                if result is None or result.get("status") != "ok":
-                    failures.append({"run": run.key, "describe": run.describe(),
-                                     "error": (result or {}).get("error", "no result in the store")})
-    if failures:
-        base.verdict, base.failures = "error", failures
-        base.reason = f"{len(failures)} run(s) failed: {failures[0]['error'].strip().splitlines()[-1]}"
-        return base
-
-    metric_of = {t.task: t.metric for t in spec.targets}
-    # arm -> seed index -> claim score; and per-language rows
-    per_seed: dict[str, list[float]] = {}
-    cells: dict[tuple[str, str], dict[str, list[float]]] = {}
-    for arm_name, arm in plan.arms.items():
-        seed_scores = [[] for _ in plan.seeds]
-        for target, runs in arm.runs.items():
-            for i, run in enumerate(runs):
-                scores = language_scores(results[run.key]["metrics"], metric_of[target], spec.setting, spec.averaging)
-                seed_scores[i].append(statistics.fmean(scores.values()))
-                for lang, value in scores.items():
-                    cells.setdefault((target, lang), {}).setdefault(arm_name, []).append(value)
-        per_seed[arm_name] = [statistics.fmean(s) for s in seed_scores]
-    effects = [t - b for t, b in zip(per_seed["treatment"], per_seed["baseline"])]
-    mean, stderr, lo, hi = mean_ci(effects)
-    base.effect = {"mean": mean, "stderr": stderr, "ci_low": lo, "ci_high": hi, "per_seed": effects}
-    base.arms = {name: {"label": plan.arms[name].label, "per_seed": scores, "mean": statistics.fmean(scores)}
-                 for name, scores in per_seed.items()}
-    for (target, lang), arms in sorted(cells.items()):
-        row = {"target": target, "language": lang}
-        for arm_name, values in arms.items():
-            row[arm_name] = statistics.fmean(values)
-        row["effect"] = row["treatment"] - row["baseline"]
-        base.per_language.append(row)
-    base.measured_direction = direction(lo, hi)
-
-    if not comparable:
-        base.verdict = "not comparable"
-        base.reason = (f"{plan.profile} profile is a scale analog; measured effect {mean:+.2f} points "
-                       f"({base.measured_direction})")
-    elif spec.kind == "claim":
-        base.verdict, base.reason = judge_claim(mean, lo, hi, spec.reported.value, spec.tolerance)
+    verdict, reason = _combine(readings)
+    if verdict in ("error", "not run") or result.asserted:
+        result.verdict, result.reason = verdict, reason
     else:
-        base.verdict, base.reason = judge_hypothesis(lo, hi, spec.expected.direction)
-    return base
+        measured = ", ".join(f"{r['name']}: {r['effect']['mean']:+.2f} points, by the rule {r['measured_verdict']}"
+                             for r in readings if r["effect"] is not None)
+        result.verdict = "not comparable"
+        result.reason = f"{plan.profile} profile is a scale analog; measured {measured}"
+    return result

@@ -170,7 +170,7 @@ def test_schema_per_kind(tasks, name):
             assert set(counts) == set(range(td.num_labels))
             assert min(counts.values()) > 0.8 * len(ds) / td.num_labels  # balanced
     if td.kind == "multiple_choice":
-        n = 4 if name == "hellaswag" else 2
+        n = 2 if name == "copa" else 4
         for ds in [td.train["en"], td.dev, *td.test.values()]:
             assert all(len(e) == n for e in ds["endings"])
             assert set(ds["label"]) == set(range(n))
@@ -336,7 +336,7 @@ def test_synonym_table_is_well_formed():
 
 def test_task_registry_is_complete():
     assert set(E.EMBEDDED_TASKS) == {"xnli", "pawsx", "mnli", "qqp", "squad", "tydiqa", "hellaswag", "copa",
-                                     "tatoeba", "bucc", "panx", "udpos"}
+                                     "tatoeba", "bucc", "panx", "udpos", "hellaswag_medical", "hellaswag_legal"}
     for name, spec in E.EMBEDDED_TASKS.items():
         assert spec["kind"] in TASK_KINDS and spec["description"]
     with pytest.raises(KeyError, match="unknown embedded task"):
@@ -447,3 +447,21 @@ def test_tagging_tasks_are_deterministic_and_differ_by_seed_and_task():
     assert _as_dicts(E.load_embedded_task("panx", 1))["test"]["en"] != a["test"]["en"]
     assert E.load_embedded_task("udpos", 0).test["en"]["tokens"] != a["test"]["en"]["tokens"]
     assert E.task_revision("panx", 0) == E.load_embedded_task("panx", 0).revision != E.task_revision("udpos", 0)
+
+
+@pytest.mark.parametrize("name, asks", [("hellaswag_medical", "How many"), ("hellaswag_legal", ("Where", "How old"))])
+def test_domain_analogs_ask_one_narrow_domain_and_the_true_fact_is_right(name, asks):
+    from repro.embedded.world import PARTS, concepts, world_facts
+
+    base = {form: key[2:] for key, info in concepts().items() if key[2:] in PARTS for form in info["en"]}
+    td = E.load_embedded_task(name)
+    for row in td.train["en"].select(range(50)):
+        assert row["context"].startswith(asks)
+        right = row["endings"][row["label"]]
+        words = right.rstrip(".").split()
+        if name == "hellaswag_medical":  # "A car has 4 wheels." states the world's count
+            noun = next(base[w] for w in right.lower().rstrip(".").split() if w in base)
+            assert str(PARTS[noun][1]) in words
+        else:  # "Omar lives in Dunmar." / "Omar is 34 years old." states the registry's fact
+            person = world_facts()["people"][words[0]]
+            assert person["city"] in words or str(person["age"]) in words

@@ -1,41 +1,14 @@
-"""Verdict rules and the effect computation, on stored results built by hand."""
+"""The effect computation and how verify applies the verdict rules, on stored results built by hand.
 
-import math
+The rules themselves are tested in test_statistics.py.
+"""
 
 import pytest
 
 from repro import verify
-from repro.plan import ArmPlan, ClaimPlan, ModelRef, RunSpec
-from repro.spec import Averaging, load_specs
-
-
-def test_confidence_interval_uses_student_t():
-    mean, stderr, lo, hi = verify.mean_ci([1.0, 2.0, 3.0])
-    assert mean == 2.0
-    assert stderr == pytest.approx(1 / math.sqrt(3))
-    assert hi - mean == pytest.approx(4.303 / math.sqrt(3), rel=1e-3)
-    assert math.isnan(verify.mean_ci([1.0])[2])
-
-
-@pytest.mark.parametrize("mean, lo, hi, verdict", [
-    (2.0, 1.0, 3.0, "reproduced"),
-    (-1.5, -2.5, -0.5, "contradicted"),
-    (0.2, -0.4, 0.8, "weaker"),
-    (5.5, 4.8, 6.2, "stronger"),
-    (4.0, -1.0, 9.0, "inconclusive"),
-])
-def test_claim_verdicts(mean, lo, hi, verdict):
-    assert verify.judge_claim(mean, lo, hi, reported=2.1, tolerance=1.0)[0] == verdict
-
-
-@pytest.mark.parametrize("lo, hi, expected, verdict", [
-    (0.5, 2.0, "treatment_better", "supported"),
-    (-2.0, -0.5, "treatment_better", "contradicted"),
-    (-0.5, 2.0, "treatment_better", "inconclusive"),
-    (-2.0, -0.5, "treatment_worse", "supported"),
-])
-def test_hypothesis_verdicts(lo, hi, expected, verdict):
-    assert verify.judge_hypothesis(lo, hi, expected)[0] == verdict
+from repro.plan import ArmPlan, ClaimPlan, ReadingPlan
+from repro.runspec import ModelRef, RunSpec
+from repro.spec import Averaging, Reading, load_specs
 
 
 def _run(tag: str, seed: int) -> RunSpec:
@@ -58,10 +31,17 @@ def pawsx_claim():
     return spec.model_copy(update={"averaging": Averaging(include_english=False)})
 
 
+def _plan_n(spec, n, profile="smoke"):
+    arms = {name: ArmPlan(name=name, label=name, recipe=None, runs={"pawsx": [_run(name, i) for i in range(n)]})
+            for name in ("baseline", "treatment")}
+    reading = ReadingPlan(reading=Reading(name="as-written", description="the spec as written"), setting=spec.setting,
+                          averaging=spec.averaging, split="test", attack=None, arms=arms, skipped_targets={},
+                          targets=["pawsx"])
+    return ClaimPlan(spec=spec, profile=profile, seeds=list(range(n)), readings=[reading])
+
+
 def _plan(spec):
-    arms = {name: ArmPlan(name=name, label=name, recipe=None,
-                          runs={"pawsx": [_run(name, 0), _run(name, 1)]}) for name in ("baseline", "treatment")}
-    return ClaimPlan(spec=spec, profile="smoke", seeds=[0, 1], arms=arms, skipped_targets={})
+    return _plan_n(spec, 2)
 
 
 def test_effect_is_paired_by_seed_and_excludes_english(pawsx_claim):
@@ -74,7 +54,8 @@ def test_effect_is_paired_by_seed_and_excludes_english(pawsx_claim):
     # English collapsed in the treatment but is excluded from the average: +4 and +3 points
     assert result.effect["per_seed"] == pytest.approx([4.0, 3.0])
     assert result.effect["mean"] == pytest.approx(3.5)
-    assert result.verdict in ("stronger", "inconclusive")
+    # two seeds: t(1) = 12.7 makes the 95% interval contain 0, whatever the mean
+    assert result.verdict == "inconclusive" and result.seeds_needed is not None
     assert {row["language"] for row in result.per_language} == {"de", "fr"}
     assert verify.verify(plan, results, comparable=False).verdict == "not comparable"
 
@@ -86,3 +67,47 @@ def test_a_failed_run_is_an_error_with_its_reason(pawsx_claim):
     result = verify.verify(plan, results, comparable=False)
     assert result.verdict == "error"
     assert "out of memory" in result.reason
+
+
+def _effects(plan, baseline: list[float], treatment: list[float]) -> dict:
+    """Stored results whose de and fr scores give the arms these per-seed means (points/100)."""
+    results = {}
+    for arm, values in (("baseline", baseline), ("treatment", treatment)):
+        for seed, value in enumerate(values):
+            results[_run(arm, seed).key] = _metrics(0.9, value, value)
+    return results
+
+
+def test_an_opposite_effect_is_contradicted_never_weaker(pawsx_claim):
+    plan = _plan_n(pawsx_claim, 3)
+    result = verify.verify(plan, _effects(plan, [0.60, 0.61, 0.62], [0.59, 0.598, 0.612]), comparable=True)
+    assert result.effect["mean"] < 0 and result.effect["ci_high"] < 0
+    assert result.verdict == "contradicted" and result.failed
+
+
+def test_a_null_effect_cannot_be_reproduced(pawsx_claim):
+    # the mean is the reported 2.1 points, but the seeds disagree on the sign
+    plan = _plan_n(pawsx_claim, 3)
+    result = verify.verify(plan, _effects(plan, [0.50, 0.50, 0.50], [0.55, 0.463, 0.55]), comparable=True)
+    assert result.effect["mean"] == pytest.approx(2.1)
+    assert result.verdict == "inconclusive" and not result.failed
+
+
+def test_skipped_targets_are_not_judged_unless_the_spec_says_the_rest_stand_for_the_average(pawsx_claim):
+    plan = _plan_n(pawsx_claim, 3)
+    plan.readings[0].skipped_targets = {"xnli": "needs XNLI"}
+    results = _effects(plan, [0.50, 0.51, 0.52], [0.52, 0.53, 0.54])
+    assert verify.verify(plan, results, comparable=True).verdict == "not run"
+    stands = Averaging(remaining_targets_stand_for_average=True)
+    plan.spec = pawsx_claim.model_copy(update={"averaging": stands})
+    plan.readings[0].averaging = stands
+    assert verify.verify(plan, results, comparable=True).verdict == "reproduced"
+
+
+def test_a_control_asserts_its_known_answer_on_any_profile():
+    control = next(s for s in load_specs() if s.kind == "control" and s.expected.direction == "treatment_better")
+    plan = _plan_n(control.model_copy(update={"averaging": Averaging(include_english=False)}), 3)
+    found = verify.verify(plan, _effects(plan, [0.50, 0.51, 0.52], [0.60, 0.62, 0.61]), comparable=False)
+    assert found.asserted and found.verdict == "supported" and not found.failed
+    missed = verify.verify(plan, _effects(plan, [0.50, 0.51, 0.52], [0.52, 0.49, 0.53]), comparable=False)
+    assert missed.verdict == "inconclusive" and missed.failed  # a planted effect must be found

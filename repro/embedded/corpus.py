@@ -8,7 +8,8 @@ import random
 
 from repro.embedded.grammar import Realiser, realise, render
 from repro.embedded.languages import EMBEDDED_LANGUAGES, GENERATOR_VERSION, LANGUAGES, EmbeddedLanguage, derived_rng
-from repro.embedded.lexicon import en_plural, lexicon_fingerprint
+from repro.embedded.lexicon import en_plural, lexicon_fingerprint, lexicons
+from repro.embedded.script import to_script
 from repro.embedded.logical_forms import NP, Complex, Has, Lives, State, name_np
 from repro.embedded.sampling import need_and_action, rand_event, rand_person_event
 from repro.embedded.world import (
@@ -153,4 +154,40 @@ def embedded_synonym_table() -> dict[str, list[str]]:
             add([f.split("/")[1] for f in forms])
         else:
             add(forms)
+    return table
+
+
+def _surface(lang: str, form: str) -> str:
+    return to_script(lang, form)
+
+
+def language_synonym_table(lang: str) -> dict[str, list[str]]:
+    """Word -> its synonyms in one embedded language (the other forms of the same concept, in the
+    language's script; base forms only). English is :func:`embedded_synonym_table`."""
+    if lang == "en":
+        return embedded_synonym_table()
+    table: dict[str, list[str]] = {}
+    for _key, forms in sorted(lexicons()[lang].items()):
+        words = [_surface(lang, f) for f in dict.fromkeys(forms)]
+        for word in words:
+            table.setdefault(word, [])
+            table[word] += [other for other in words if other != word and other not in table[word]]
+    return table
+
+
+def bilingual_dictionary(lang: str) -> dict[str, list[str]]:
+    """Embedded-language word -> its English translations (MUSE's format: one source word, several
+    targets), built from the lexicons: every form of a concept maps to every English form of it
+    (verbs: the English base form). The smoke profile's code-switching attack reads it."""
+    if lang == "en":
+        raise ValueError("a bilingual dictionary maps another language to English")
+    english = lexicons()["en"]
+    table: dict[str, list[str]] = {}
+    for key, forms in sorted(lexicons()[lang].items()):
+        targets = [f.split("/")[0] for f in english[key] if " " not in f]
+        if not targets:
+            continue
+        for form in dict.fromkeys(forms):
+            table.setdefault(_surface(lang, form), [])
+            table[_surface(lang, form)] += [t for t in targets if t not in table[_surface(lang, form)]]
     return table

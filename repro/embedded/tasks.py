@@ -8,7 +8,7 @@ import random
 from functools import lru_cache
 
 from repro.embedded.grammar import realise, realiser, render
-from repro.embedded.items.choice import copa_item, hellaswag_item
+from repro.embedded.items.choice import copa_item, domain_fact_item, hellaswag_item
 from repro.embedded.items.nli import NLI_LABELS, NLI_TYPES, mnli_pair, nli_pair
 from repro.embedded.items.paraphrase import DUPLICATE_LABELS, PARAPHRASE_LABELS, paws_pair, qqp_pair
 from repro.embedded.items.qa import qa_item, qa_rows
@@ -38,6 +38,12 @@ EMBEDDED_TASKS: dict[str, dict] = {
                               "hypernym or synonym; answers an object, place or number"},
     "hellaswag": {"kind": "multiple_choice", "role": "intermediate", "analog_of": "HellaSwag",
                   "description": "4 endings; the one that satisfies the stated need is right"},
+    "hellaswag_medical": {"kind": "multiple_choice", "role": "intermediate", "analog_of": "MedQA (medical)",
+                          "description": "4 answers to a question on the world's numeric facts (legs, wheels, "
+                                         "strings): specialised knowledge of one narrow domain"},
+    "hellaswag_legal": {"kind": "multiple_choice", "role": "intermediate", "analog_of": "CaseHOLD (legal)",
+                        "description": "4 answers to a question on the world's registry (where a person "
+                                       "lives, how old they are): specialised knowledge of one narrow domain"},
     "copa": {"kind": "multiple_choice", "role": "target", "analog_of": "XCOPA",
              "description": "2 choices: the cause or effect that fits a need and its action"},
     "tatoeba": {"kind": "retrieval", "role": "target", "analog_of": "Tatoeba",
@@ -51,13 +57,21 @@ EMBEDDED_TASKS: dict[str, dict] = {
               "description": "a UPOS tag per word from its source in the grammar: content words, articles, "
                              "adpositions, auxiliaries, particles, conjunctions, punctuation"},
 }
-_SIZES = {  # train (per language), dev (English), test (per language)
+_SIZES = {  # train (per language), dev (English; per language for the target tasks), test (per language)
     "xnli": (3000, 300, 300), "pawsx": (3000, 300, 300), "mnli": (6000, 300, 300), "qqp": (4000, 300, 300),
     "squad": (3000, 300, 300), "tydiqa": (2000, 300, 300), "hellaswag": (3000, 300, 300),
-    "copa": (1000, 200, 300), "tatoeba": (0, 0, 300), "bucc": (0, 0, 1000),
+    "copa": (1000, 200, 300), "tatoeba": (0, 0, 300), "bucc": (0, 300, 1000),
+    "hellaswag_medical": (3000, 300, 300), "hellaswag_legal": (3000, 300, 300),
     "panx": (2000, 300, 300), "udpos": (2000, 300, 300),  # tagging: English train only
 }
-_TARGETS_EN_ONLY_TEST = {"mnli", "qqp", "squad", "hellaswag"}
+_TARGETS_EN_ONLY_TEST = {"mnli", "qqp", "squad", "hellaswag", "hellaswag_medical", "hellaswag_legal"}
+
+
+def task_sizes(name: str) -> tuple[int, int, int]:
+    """(training examples per language, dev examples, test examples per language) of an embedded task."""
+    if name not in _SIZES:
+        raise KeyError(f"unknown embedded task {name!r}; known: {', '.join(_SIZES)}")
+    return _SIZES[name]
 
 
 def task_revision(name: str, seed: int = 0) -> str:
@@ -101,6 +115,8 @@ def _split_items(name: str, seed: int, split: str, n: int) -> list:
         return [copa_item(r) for _ in range(n)]
     if name == "hellaswag":
         return [hellaswag_item(r) for _ in range(n)]
+    if name.startswith("hellaswag_"):
+        return [domain_fact_item(r, name.removeprefix("hellaswag_")) for _ in range(n)]
     if kind == "token_classification":
         return [tagging_lf(r) for _ in range(n)]
     seen, items = set(), []
@@ -148,21 +164,26 @@ def _rows(name: str, items: list, lang: str, prefix: str) -> dict[str, list]:
 @lru_cache(maxsize=16)
 def _generate(name: str, seed: int) -> dict:
     n_train, n_dev, n_test = _SIZES[name]
-    out: dict = {"train": {}, "dev": None, "test": {}}
+    out: dict = {"train": {}, "dev": None, "test": {}, "dev_by_language": {}}
     if n_train:
         items = _split_items(name, seed, "train", n_train)
         # tagging tasks train on English only (no translated training sets: nothing reads them)
         train_langs = ("en",) if EMBEDDED_TASKS[name]["kind"] == "token_classification" else LANGUAGES
         out["train"] = {lang: _rows(name, items, lang, f"{name}-train") for lang in train_langs}
-    if n_dev:
-        out["dev"] = _rows(name, _split_items(name, seed, "dev", n_dev), "en", f"{name}-dev")
     test_items = _split_items(name, seed, "test", n_test)
-    if EMBEDDED_TASKS[name]["kind"] == "retrieval":
+    retrieval = EMBEDDED_TASKS[name]["kind"] == "retrieval"
+    if retrieval:
         langs = NON_ENGLISH
     elif name in _TARGETS_EN_ONLY_TEST:
         langs = ("en",)
     else:
         langs = LANGUAGES
+    if n_dev:
+        dev_items = _split_items(name, seed, "dev", n_dev)
+        if not retrieval:  # retrieval has no English dev: its sources are the other languages
+            out["dev"] = _rows(name, dev_items, "en", f"{name}-dev")
+        if EMBEDDED_TASKS[name]["role"] == "target":  # the same dev items in every test language
+            out["dev_by_language"] = {lang: _rows(name, dev_items, lang, f"{name}-dev") for lang in langs}
     out["test"] = {lang: _rows(name, test_items, lang, f"{name}-test") for lang in langs}
     return out
 
@@ -171,7 +192,8 @@ def load_embedded_task(name: str, seed: int = 0) -> TaskData:
     """One embedded task in the common schema (see repro.tasks.base).
 
     ``train``: English plus a translated training set per language (same items, row-aligned;
-    English only for the tagging tasks); ``dev``: English; ``test``: parallel sets for every
+    English only for the tagging tasks); ``dev``: English, and for target tasks the same items in
+    every test language (``dev_by_language``); ``test``: parallel sets for every
     language (target tasks), English only for the intermediate tasks, non-English sources with
     English targets for retrieval.
     """
@@ -198,6 +220,7 @@ def load_embedded_task(name: str, seed: int = 0) -> TaskData:
         train={lang: Dataset.from_dict(rows) for lang, rows in data["train"].items()},
         dev=Dataset.from_dict(data["dev"]) if data["dev"] is not None else None,
         test={lang: Dataset.from_dict(rows) for lang, rows in data["test"].items()},
+        dev_by_language={lang: Dataset.from_dict(rows) for lang, rows in data["dev_by_language"].items()},
         label_names=labels,
         parallel=True,
         revision=task_revision(name, seed),

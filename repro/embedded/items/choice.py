@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from repro.embedded.logical_forms import Event, State, name_np
+from repro.embedded.logical_forms import NP, Event, Has, Lives, Question, State, name_np
 from repro.embedded.sampling import need_action, rand_np
-from repro.embedded.world import NAMES, NEEDS, category_members, places
+from repro.embedded.world import CITIES, NAMES, NEEDS, PARTS, category_members, places, world_facts
 
 
 def copa_item(r: random.Random):
@@ -51,3 +51,34 @@ def hellaswag_item(r: random.Random):
     label_order = list(range(4))
     r.shuffle(label_order)
     return context, [endings[i] for i in label_order], label_order.index(0)
+
+
+def domain_fact_item(r: random.Random, domain: str):
+    """(context, four endings, label) asking one fact of a narrow domain of the world, the smoke
+    analogs of domain-specific intermediate data (specialised knowledge, narrow vocabulary):
+    "medical" asks how many legs, wheels or strings a thing has (the world's numeric facts),
+    "legal" where a person lives or how old they are (the world's registry). The right ending
+    states the true fact; the others change its city or number."""
+    if domain == "medical":
+        noun = r.choice(sorted(PARTS))
+        part, count = PARTS[noun]
+        subject = NP("n:" + noun, form=r.randrange(3))
+        question = Question("howmany", Has(subject, count, "n:" + part))
+        others = r.sample([n for n in range(2, 10) if n != count], 3)
+        endings = [Has(subject, n, "n:" + part) for n in [count, *others]]
+    elif domain == "legal":
+        name = r.choice(NAMES)
+        person = world_facts()["people"][name]
+        if r.random() < 0.5:
+            question = Question("where", Lives(name_np(name), "@" + person["city"]))
+            others = r.sample([c for c in CITIES if c != person["city"]], 3)
+            endings = [Lives(name_np(name), "@" + c) for c in [person["city"], *others]]
+        else:
+            question = Question("howmany", Has(name_np(name), person["age"], "n:year"))
+            others = r.sample([a for a in range(19, 80) if a != person["age"]], 3)
+            endings = [Has(name_np(name), a, "n:year") for a in [person["age"], *others]]
+    else:
+        raise ValueError(f"unknown domain {domain!r}; expected 'medical' or 'legal'")
+    order = list(range(4))
+    r.shuffle(order)
+    return [question], [endings[i] for i in order], order.index(0)
