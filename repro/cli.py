@@ -8,24 +8,26 @@ import sys
 from pathlib import Path
 
 from repro import spec as specs_mod
+from repro.cost import DEFAULT_GPU, DEFAULT_MFU, GPU_PEAK_TFLOPS
+from repro.io import dumps_json
 from repro.provenance import register_cli as register_sources_cli
 
 
 def _claims_rows(specs) -> list[dict]:
     rows = []
     for s in specs:
-        runnable = s.kind in ("claim", "hypothesis")
+        runnable = s.kind != "background"
         rows.append({
             "id": s.id,
             "kind": s.kind,
-            "arxiv": s.source.arxiv,
-            "version": s.source.version,
+            "arxiv": s.source.arxiv if s.kind != "control" else None,
+            "version": s.source.version if s.kind != "control" else None,
             "title": s.title,
             "task": ",".join(t.task for t in s.targets) if runnable else None,
             "setting": s.setting if runnable else None,
             "reported": s.reported.value if s.kind == "claim" else None,
             "tolerance": s.tolerance if s.kind == "claim" else None,
-            "expected": s.expected.direction if s.kind == "hypothesis" else None,
+            "expected": s.expected.direction if s.kind in ("hypothesis", "control") else None,
             "seeds": s.seeds if runnable else None,
             "treatment": (s.treatment.label or "treatment") if runnable else None,
         })
@@ -38,7 +40,7 @@ def cmd_claims_list(args) -> int:
         specs = [s for s in specs if s.kind == args.kind]
     rows = _claims_rows(specs)
     if args.format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(dumps_json(rows))
         return 0
     import pandas as pd
 
@@ -67,21 +69,33 @@ def cmd_claims_validate(args) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
-    counts = {k: sum(s.kind == k for s in specs) for k in ("claim", "hypothesis", "background")}
+    counts = {k: sum(s.kind == k for s in specs) for k in ("claim", "hypothesis", "control", "background")}
     print(f"ok: {len(specs)} specs ({', '.join(f'{v} {k}' for k, v in counts.items())})")
     return 0
 
 
-def cmd_run(args) -> int:
-    import fnmatch
+def _check_selection(args) -> int | None:
+    """Refuse a selection that matches no spec (instead of writing an empty report over the last one)."""
+    select = _select(args.only)
+    if select is None:
+        return None
+    ids = [s.id for s in specs_mod.load_specs() if s.kind != "background"]
+    if any(select(i) for i in ids):
+        return None
+    close = [i for i in ids if any(p.strip("*").split("*")[0] in i for p in args.only)][:8]
+    print(f"--only {' '.join(args.only)} matches no runnable spec" + (f"; did you mean {close}?" if close else
+          "; `repro claims list` shows them"), file=sys.stderr)
+    return 2
 
+
+def cmd_run(args) -> int:
     from repro.launch import is_main_process
     from repro.pipeline import run_claims
 
-    select = None
-    if args.only:
-        select = lambda spec_id: any(fnmatch.fnmatch(spec_id, pattern) for pattern in args.only)  # noqa: E731
-    outcome = run_claims(args.profile, seeds=args.seeds, select=select, store_root=args.store,
+    refused = _check_selection(args)
+    if refused is not None:
+        return refused
+    outcome = run_claims(args.profile, seeds=args.seeds, select=_select(args.only), store_root=args.store,
                          report_dir=args.report, progress=not args.quiet)
     if not is_main_process():  # the other processes of an `accelerate launch` job: rank 0 prints
         return 1 if any(r.verdict == "error" for r in outcome.results) else 0
@@ -91,6 +105,52 @@ def cmd_run(args) -> int:
     if outcome.report:
         print(f"report: {outcome.report['html']}  ({outcome.trained} run(s) trained)")
     return 1 if any(r.verdict == "error" for r in outcome.results) else 0
+
+
+def _select(patterns):
+    import fnmatch
+
+    if not patterns:
+        return None
+    return lambda spec_id: any(fnmatch.fnmatch(spec_id, pattern) for pattern in patterns)
+
+
+def cmd_plan(args) -> int:
+    """Print every unique run of the plan by stage, its steps and GPU-hours, per spec and in total."""
+    from repro import cost
+    from repro.pipeline import prepare
+
+    session = prepare(args.profile, seeds=args.seeds, select=_select(args.only))
+    summary = cost.summarize(session.plans, session.runs, gpu=args.gpu, mfu=args.mfu)
+    if args.format == "json":
+        print(dumps_json(summary))
+        return 0
+    import pandas as pd
+
+    rows = pd.DataFrame([{
+        "stage": r["stage"], "model": r["model"].split("/")[-1], "task": r["task"],
+        "languages": ",".join(r["languages"]) if len(r["languages"]) <= 4 else f"{len(r['languages'])} languages",
+        "examples": r["examples"], "steps": r["steps"], "GPU-h": r["gpu_hours"]} for r in summary["runs"]])
+    gpu = session.profile.model_source == "hub"
+    print(f"profile {session.profile.name}: {len(session.runs)} unique runs "
+          f"({summary['total']['naive_runs']} if every spec trained its own)")
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        for stage in ("intermediate", "finetune", "encode"):
+            part = rows[rows.stage == stage].drop(columns=[] if gpu else ["GPU-h"]) if len(rows) else rows
+            if len(part):
+                print(f"\n{stage} ({len(part)} runs)")
+                print(part.drop(columns=["stage"]).fillna("-").to_string(index=False, float_format="%.2f"))
+    print("\nper spec")
+    for claim in summary["claims"]:
+        state = f"not run: {claim['not_run']}" if claim["not_run"] else f"{claim['runs']} runs"
+        hours = f", {claim['gpu_hours']:.1f} GPU-h" if gpu and not claim["not_run"] else ""
+        skipped = f"; targets not run: {', '.join(claim['skipped_targets'])}" if claim["skipped_targets"] else ""
+        print(f"  {claim['id']}: {state}{hours}{skipped}")
+    if gpu:
+        total = summary["total"]
+        print(f"\ntotal: {total['gpu_hours']:.1f} GPU-hours on {args.gpu} at {args.mfu:.0%} of peak "
+              f"({total['naive_gpu_hours']:.1f} if every spec trained its own runs); cost model: README, 'What a night costs'")
+    return 0
 
 
 def cmd_prefetch(args) -> int:
@@ -108,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims_sub = claims.add_subparsers(dest="claims_cmd", required=True)
     p = claims_sub.add_parser("list", help="list specs")
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--kind", choices=["claim", "hypothesis", "background"])
+    p.add_argument("--kind", choices=["claim", "hypothesis", "control", "background"])
     p.add_argument("paths", nargs="*", type=Path)
     p.set_defaults(func=cmd_claims_list)
     p = claims_sub.add_parser("show", help="show one spec as JSON")
@@ -127,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="report folder (default: reports/<profile>)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("plan", help="every run a profile would train, with steps and estimated GPU-hours")
+    p.add_argument("--profile", default="smoke")
+    p.add_argument("--seeds", type=int, help="seeds per claim (default: the profile's, else the spec's)")
+    p.add_argument("--only", nargs="+", metavar="PATTERN", help="spec ids or glob patterns")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--gpu", choices=sorted(GPU_PEAK_TFLOPS), default=DEFAULT_GPU, help="GPU kind for the estimate")
+    p.add_argument("--mfu", type=float, default=DEFAULT_MFU, help="sustained share of the GPU's bf16 peak")
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("prefetch", help="download the datasets, models and tables a profile needs")
     p.add_argument("--profile", default="full")
@@ -148,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return 1
     except Exception as exc:
-        from repro.prefetch import MissingResourceError
+        from repro.hub_access import MissingResourceError
 
         if isinstance(exc, MissingResourceError):
             print(exc, file=sys.stderr)

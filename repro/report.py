@@ -19,12 +19,12 @@ from pathlib import Path
 import jinja2
 
 from repro.profiles import Profile
+from repro import catalog
+from repro.io import find_project_root, write_json, write_text
 from repro.provenance import load_sources
-from repro.store import atomic_write_json, atomic_write_text
 from repro.verify import VERDICT_HELP, ClaimResult
 
 PACKAGES = ("xlt-repro", "torch", "transformers", "accelerate", "datasets", "tokenizers", "numpy", "pandas")
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def environment() -> dict:
@@ -37,9 +37,9 @@ def environment() -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=find_project_root() or Path.cwd(), capture_output=True,
                                 text=True, timeout=5).stdout.strip() or "unknown"
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=find_project_root() or Path.cwd(),
                                     capture_output=True, text=True, timeout=5).stdout.strip())
     except (OSError, subprocess.SubprocessError):
         commit, dirty = "unknown", False
@@ -127,15 +127,18 @@ def _fmt(value, digits=2, sign=False):
 def _claim_runs(plan, runs: dict[str, dict]) -> list[dict]:
     """Every run a claim reads, its parents included, as (arm, target, seed, config, status)."""
     rows, seen = [], set()
-    for arm in plan.arms.values():
-        for target, arm_runs in arm.runs.items():
+    groups = [(arm.label, arm.runs) for reading in plan.readings for arm in reading.arms.values()]
+    groups += [(f"{arm.label}: {label}", per_target) for reading in plan.readings for arm in reading.arms.values()
+               for label, per_target in arm.candidates.items()]
+    for arm_label, per_target in groups:
+        for target, arm_runs in per_target.items():
             for seed, run in zip(plan.seeds, arm_runs):
                 for key in filter(None, (run.parent, run.key)):
                     if key in seen:
                         continue
                     seen.add(key)
                     stored = runs.get(key, {})
-                    rows.append({"arm": arm.label, "target": target, "seed": seed, "key": key,
+                    rows.append({"arm": arm_label, "target": target, "seed": seed, "key": key,
                                  "status": stored.get("status", "missing"),
                                  "seconds": stored.get("seconds"),
                                  "config": json.dumps(stored.get("runspec", {}), indent=1, sort_keys=True)})
@@ -154,14 +157,17 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
     plan_of = {p.spec.id: p for p in plans}
     for result in results:
         spec = by_id[result.id]
+        source = getattr(spec, "source", None)  # controls have a rationale, not a paper
         claims.append({
-            "result": result, "spec": spec, "source": sources.get(spec.source.arxiv, {}),
+            "result": result, "spec": spec, "source": sources.get(source.arxiv, {}) if source else {},
             "plot": plot_claim(result, spec.setting) if result.per_language else None,
             "targets": ", ".join(f"{t.task} ({t.metric})" for t in spec.targets),
             # on a scaled profile several real tasks can share one analog: say so next to the numbers
             "analogs": {t.task: profile.resolve_task(t.task) for t in spec.targets
                         if profile.task_source == "embedded" and profile.resolve_task(t.task)},
             "runs": _claim_runs(plan_of[result.id], runs),
+            "reimplemented": _reimplemented(spec),
+            "left_out": {k: v for reading in plan_of[result.id].readings for k, v in reading.left_out.items()},
         })
     background = [s for s in specs if s.kind == "background"]
     templates = jinja2.Environment(
@@ -170,8 +176,10 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     templates.filters["fmt"] = _fmt
+    controls = [c for c in claims if c["spec"].kind == "control"]
+    claims = [c for c in claims if c["spec"].kind != "control"]
     context = {
-        "profile": profile, "claims": claims, "background": background, "env": env, "sources": sources,
+        "profile": profile, "claims": claims, "controls": controls, "background": background, "env": env, "sources": sources,
         "verdict_help": VERDICT_HELP, "counts": _counts(results), "runs": runs,
     }
     html = templates.get_template("report.html.j2").render(**context)
@@ -180,14 +188,28 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
     markdown_env.filters["fmt"] = _fmt
     markdown = markdown_env.get_template("report.md.j2").render(**context)
     paths = {"html": out_dir / "index.html", "markdown": out_dir / "report.md", "json": out_dir / "results.json"}
-    atomic_write_text(paths["html"], html)
-    atomic_write_text(paths["markdown"], markdown)
-    atomic_write_json(paths["json"], {
+    write_text(paths["html"], html)
+    write_text(paths["markdown"], markdown)
+    write_json(paths["json"], {
         "profile": profile.name, "comparable": profile.comparable, "environment": env,
         "claims": [r.to_json() for r in results],
         "runs": {key: {k: v for k, v in value.items() if k != "host"} for key, value in runs.items()},
     })
     return paths
+
+
+def _reimplemented(spec) -> list[str]:
+    """What the suite reimplements in a spec's recipes, from the catalogue's objectives."""
+    notes = []
+    recipes = [spec.baseline, spec.treatment] + [r.treatment for r in spec.readings if r.treatment]
+    for recipe in recipes:
+        for candidate in getattr(recipe, "select_from", [recipe]):
+            objective = catalog.objective(candidate.finetune.objective.name)
+            if objective.reimplementation:
+                note = f"{objective.label}: a reimplementation of {objective.reimplementation}"
+                if note not in notes:
+                    notes.append(note)
+    return notes
 
 
 def _counts(results: list[ClaimResult]) -> dict[str, int]:

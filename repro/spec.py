@@ -16,21 +16,13 @@ from pathlib import Path
 from typing import Annotated, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
 
-CLAIMS_DIR = Path(__file__).resolve().parent.parent / "claims"
+from repro import catalog
+from repro.io import claims_dir
+
 ARXIV_ID = r"^\d{4}\.\d{4,5}$"
 SPEC_ID = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
-
-# Task names a spec may use. The profile maps each to a concrete dataset (hub) or analog (embedded).
-TARGET_TASKS = (
-    "xnli", "pawsx", "panx", "udpos", "xquad", "mlqa", "tydiqa", "bucc", "tatoeba", "copa",
-)
-INTERMEDIATE_TASKS = (
-    "mnli", "qqp", "sst2", "anli", "squad", "squad_v2", "hellaswag", "cosmosqa", "commonsenseqa",
-    "xnli", "pawsx",
-)
-METRICS = ("accuracy", "f1", "exact_match", "qa_score", "bucc_f1", "retrieval_accuracy", "xtreme_score")
 
 
 class SpecError(Exception):
@@ -86,15 +78,56 @@ class Source(Strict):
 
 
 class Hyperparameters(Strict):
-    """Values for the full profile (the paper's or the released scripts'). Smoke scales them."""
+    """Values for the full profile (the paper's or the released scripts'; cite each in the spec).
+    Scaled profiles replace the epochs by their step budget."""
 
     learning_rate: float = Field(default=2e-5, gt=0, lt=1)
-    batch_size: int = Field(default=32, ge=1)
+    batch_size: int = Field(default=32, ge=1)  # the effective batch (per device x accumulation x devices)
     epochs: float = Field(default=3, gt=0)
     max_length: int = Field(default=128, ge=8, le=4096)
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
-    weight_decay: float = Field(default=0.0, ge=0)
+    weight_decay: float = Field(default=0.0, ge=0)  # on every weight but biases and LayerNorm weights
     select_on: Literal["last", "english_dev"] = "english_dev"
+    # selection every N optimisation steps (and at the end), as the released scripts evaluate;
+    # None: at every epoch's end
+    eval_steps: int | None = Field(default=None, ge=1)
+    # selection scores the first N English dev examples only (jiant: 500); None: all of them
+    eval_subset: int | None = Field(default=None, ge=1)
+    # QA: the length of question + context windows and their stride (XTREME and jiant: 384, 128)
+    qa_max_length: int | None = Field(default=None, ge=16, le=4096)
+    doc_stride: int | None = Field(default=None, ge=1)
+    # controls only: a planted effect (a share of training labels replaced by uniform draws) or a
+    # null one (every random choice of the run seeded from seed + seed_offset)
+    label_noise: float = Field(default=0.0, ge=0, le=1)
+    seed_offset: int = Field(default=0, ge=0)
+
+
+class HyperparameterOverrides(Strict):
+    """Per-task values that replace the recipe's (jiant's XTREME scripts fine-tune each target with its own)."""
+
+    learning_rate: float | None = Field(default=None, gt=0, lt=1)
+    batch_size: int | None = Field(default=None, ge=1)
+    epochs: float | None = Field(default=None, gt=0)
+    max_length: int | None = Field(default=None, ge=8, le=4096)
+    warmup_ratio: float | None = Field(default=None, ge=0, lt=1)
+    weight_decay: float | None = Field(default=None, ge=0)
+    select_on: Literal["last", "english_dev"] | None = None
+    eval_steps: int | None = Field(default=None, ge=1)
+    eval_subset: int | None = Field(default=None, ge=1)
+    qa_max_length: int | None = Field(default=None, ge=16, le=4096)
+    doc_stride: int | None = Field(default=None, ge=1)
+
+    def apply(self, base: Hyperparameters) -> Hyperparameters:
+        return base.model_copy(update=self.model_dump(exclude_none=True))
+
+
+class Retrieval(Strict):
+    """How retrieval targets (BUCC, Tatoeba) are scored with the encoder: no training."""
+
+    # an index into transformers' hidden_states: 0 is the embedding output, i the i-th layer, -1 the last
+    layer: int = -1
+    pooling: Literal["mean", "cls"] = "mean"
+    max_length: int = Field(default=512, ge=8, le=4096)
 
 
 class Plain(Strict):
@@ -102,7 +135,7 @@ class Plain(Strict):
 
 
 class Adversarial(Strict):
-    """PGD in input-embedding space. A reimplementation: Robust-XLT released RS-DA only."""
+    """PGD in input-embedding space (see ``catalog.OBJECTIVES["adversarial"]``)."""
 
     name: Literal["adversarial"]
     epsilon: float = Field(default=1.0, gt=0)
@@ -112,7 +145,7 @@ class Adversarial(Strict):
 
 
 class RandomPerturbation(Strict):
-    """Randomized smoothing by noise on input embeddings. A reimplementation (see Adversarial)."""
+    """Randomized smoothing by noise on input embeddings (see ``catalog.OBJECTIVES``)."""
 
     name: Literal["random_perturbation"]
     distribution: Literal["gaussian", "uniform"] = "gaussian"
@@ -120,7 +153,7 @@ class RandomPerturbation(Strict):
 
 
 class DataAugmentation(Strict):
-    """Randomized smoothing by synonym substitution: the method Robust-XLT released."""
+    """Randomized smoothing by synonym substitution (RS-DA, see ``catalog.OBJECTIVES``)."""
 
     name: Literal["data_augmentation"]
     copies: int = Field(default=10, ge=1, le=100)
@@ -131,38 +164,94 @@ Objective = Annotated[
     Union[Plain, Adversarial, RandomPerturbation, DataAugmentation], Field(discriminator="name")
 ]
 
-REIMPLEMENTED_OBJECTIVES = {"adversarial", "random_perturbation"}
+
+class LanguageRule(Strict):
+    """Training languages chosen from language metadata by rule (repro.languages), not hand-listed:
+    the languages the task ``among`` has training data in, then English (if included), those the
+    ``high`` rule keeps, and ``low_count`` languages from distinct families that the ``low`` rule keeps."""
+
+    among: str  # a task whose training languages are the candidates (its translated training sets)
+    include_english: bool = True
+    high: str | None = None  # e.g. "joshi>=4"
+    low: str | None = None  # e.g. "joshi<=3"
+    low_count: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _something_to_choose(self):
+        if self.among not in catalog.TASKS:
+            raise ValueError(f"unknown task {self.among!r} in among")
+        if self.low and not self.low_count:
+            raise ValueError("a low-resource rule needs low_count (how many languages, from distinct families)")
+        return self
 
 
 class Intermediate(Strict):
     """STILTs: train on intermediate task(s) first, then fine-tune the encoder on the target."""
 
     tasks: list[str] = Field(min_length=1)
-    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    languages: list[str] | LanguageRule = Field(default_factory=lambda: ["en"])
+    # the same number of training examples whatever the languages (drawn evenly over them, seeded), so
+    # that arms with more languages do not also train on more data; None: every example
+    examples: int | None = Field(default=None, ge=1)
+    # a task no source serves on a profile: the spec is "not run" (default), or the task is left out
+    # and named (a multi-task set "as far as sources exist")
+    missing_tasks: Literal["not_run", "skip"] = "not_run"
     sampling: Literal["proportional", "temperature", "uniform"] = "proportional"
     temperature: float = Field(default=1.0, gt=0)
     continued_mlm: bool = False  # the multilingual-MLM ablation of arXiv 2005.13013
-    hyperparameters: Hyperparameters = Hyperparameters()
+    hyperparameters: Hyperparameters = Hyperparameters(select_on="last")
+
+    @field_validator("hyperparameters")
+    @classmethod
+    def _keeps_the_last_weights(cls, hp):
+        # the intermediate stage keeps its last weights, as jiant's simple runscript does (it evaluates
+        # nothing during training); a select_on that would be ignored is refused instead
+        if hp.select_on != "last":
+            raise ValueError("an intermediate stage keeps its last weights: write select_on: last")
+        return hp
 
     @field_validator("tasks")
     @classmethod
     def _known_tasks(cls, tasks):
-        unknown = [t for t in tasks if t not in INTERMEDIATE_TASKS]
+        allowed = catalog.intermediate_tasks()
+        unknown = [t for t in tasks if t not in allowed]
         if unknown:
-            raise ValueError(f"unknown intermediate task(s) {unknown}; expected some of {list(INTERMEDIATE_TASKS)}")
+            raise ValueError(f"unknown intermediate task(s) {unknown}; expected some of {list(allowed)}")
         return tasks
 
 
 class Finetune(Strict):
     objective: Objective = Plain(name="plain")
     hyperparameters: Hyperparameters = Hyperparameters()
+    # target task -> values that replace the recipe's for that target (X-STILTs: epochs per task)
+    per_task: dict[str, HyperparameterOverrides] = Field(default_factory=dict)
+
+    @field_validator("per_task")
+    @classmethod
+    def _known_targets(cls, per_task):
+        unknown = sorted(set(per_task) - set(catalog.target_tasks()))
+        if unknown:
+            raise ValueError(f"per_task names unknown target task(s) {unknown}")
+        return per_task
+
+    def hyperparameters_for(self, task: str) -> Hyperparameters:
+        overrides = self.per_task.get(task)
+        return overrides.apply(self.hyperparameters) if overrides else self.hyperparameters
 
 
 class Recipe(Strict):
-    model: Literal["xlm-roberta-large", "xlm-roberta-base", "bert-base-multilingual-cased"]
+    model: str
     intermediate: Intermediate | None = None
     finetune: Finetune = Finetune()
+    retrieval: Retrieval = Retrieval()
     label: str | None = None  # short human name shown in the report, e.g. "RS-DA"
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, model):
+        if model not in catalog.MODEL_NAMES:
+            raise ValueError(f"unknown model {model!r}; expected one of {list(catalog.MODEL_NAMES)}")
+        return model
 
 
 # --- what is measured -------------------------------------------------------------------------
@@ -175,23 +264,19 @@ class Target(Strict):
     @field_validator("task")
     @classmethod
     def _known_task(cls, task):
-        if task not in TARGET_TASKS:
-            raise ValueError(f"unknown target task {task!r}; expected one of {list(TARGET_TASKS)}")
+        allowed = catalog.target_tasks()
+        if task not in allowed:
+            raise ValueError(f"unknown target task {task!r}; expected one of {list(allowed)}")
         return task
 
-    @field_validator("metric")
-    @classmethod
-    def _known_metric(cls, metric):
-        if metric not in METRICS:
-            raise ValueError(f"unknown metric {metric!r}; expected one of {list(METRICS)}")
-        return metric
-
-
-class Averaging(Strict):
-    include_english: bool = False
-    # generalized setting only: whether pairs with the same language on both sides count
-    same_language_pairs: bool = False
-    over_targets: Literal["mean"] = "mean"
+    @model_validator(mode="after")
+    def _metric_of_task(self):
+        # a metric the task's kind never produces would fail only after training: refuse it here
+        produced = catalog.task_metrics(self.task)
+        if self.metric not in produced:
+            raise ValueError(f"task {self.task!r} is not scored with metric {self.metric!r}; "
+                             f"it produces {list(produced)}")
+        return self
 
 
 class Reported(Strict):
@@ -202,11 +287,16 @@ class Reported(Strict):
 
 class Expected(Strict):
     direction: Literal["treatment_better", "treatment_worse", "no_difference"]
+    # no_difference: the equivalence margin in points (two one-sided tests), required and stated
+    margin: float | None = Field(default=None, gt=0)
 
-
-class Attack(Strict):
-    kind: Literal["synonym_substitution", "character_noise", "code_switching"]
-    rate: float = Field(default=0.2, gt=0, le=1)
+    @model_validator(mode="after")
+    def _margin_for_no_difference(self):
+        if self.direction == "no_difference" and self.margin is None:
+            raise ValueError("direction no_difference needs a margin (points) for the equivalence test")
+        if self.direction != "no_difference" and self.margin is not None:
+            raise ValueError("a margin applies to direction no_difference only")
+        return self
 
 
 class SpecBase(Strict):
@@ -216,19 +306,95 @@ class SpecBase(Strict):
     notes: str | None = None
 
 
-class Runnable(SpecBase):
+class Averaging(Strict):
+    include_english: bool = False
+    # generalized setting only: whether pairs with the same language on both sides count
+    same_language_pairs: bool = False
+    over_targets: Literal["mean"] = "mean"
+    # when a profile cannot serve some targets: judge the mean over the others only if the spec says
+    # they stand for the reported average; otherwise the spec reads "not run: needs ..."
+    remaining_targets_stand_for_average: bool = False
+
+
+class Selection(Strict):
+    """A treatment chosen per target among candidate recipes: the candidate whose target run scores
+    best on the target's English dev set (mean over seeds) is the treatment for that target, as
+    "our best intermediate-task model for each target task" (arXiv 2005.13013) reads."""
+
+    label: str = Field(min_length=1)
+    select_from: list[Recipe] = Field(min_length=2)
+
+    @property
+    def model(self) -> str:
+        return self.select_from[0].model
+
+
+class Attack(Strict):
+    """A perturbation attack at evaluation (repro.attacks): every test set is scored clean and attacked.
+
+    ``measure`` says what the verdict compares between the arms: the score under attack, or its
+    change from the clean score (attacked - clean in points: a drop is negative, so a higher value
+    is more robust and "treatment_better" means the treatment loses less).
+    """
+
+    kind: Literal["synonym_substitution", "character_noise", "code_switching", "distractor"]
+    rate: float = Field(default=0.2, gt=0, le=1)
+    measure: Literal["attacked", "change"] = "attacked"
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-{self.rate:g}"
+
+
+def _treatment_kind(value) -> str:
+    if isinstance(value, Selection) or (isinstance(value, dict) and "select_from" in value):
+        return "selection"
+    return "recipe"
+
+
+Treatment = Annotated[Union[Annotated[Recipe, Tag("recipe")], Annotated[Selection, Tag("selection")]],
+                      Discriminator(_treatment_kind)]
+
+
+class Reading(Strict):
+    """One way to read an ambiguous sentence (setting, model size, split, method): planned and judged
+    like the spec itself, with the fields it names replacing the spec's."""
+
+    name: str = Field(pattern=SPEC_ID)
+    description: str = Field(min_length=1)
+    setting: Literal["zero_shot", "generalized"] | None = None
+    averaging: Averaging | None = None
+    split: Literal["test", "dev"] | None = None
+    model: str | None = None  # both arms' model
+    treatment: Recipe | None = None
+    attack: Attack | None = None
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, model):
+        if model is not None and model not in catalog.MODEL_NAMES:
+            raise ValueError(f"unknown model {model!r}; expected one of {list(catalog.MODEL_NAMES)}")
+        return model
+
+
+class Runnable(Strict):
+    """What every spec that trains shares: targets, setting, the two recipes, seeds."""
+
     targets: list[Target] = Field(min_length=1)
     setting: Literal["zero_shot", "generalized"] = "zero_shot"
     averaging: Averaging = Averaging()
     baseline: Recipe
-    treatment: Recipe
+    treatment: Treatment
     seeds: int = Field(default=3, ge=1, le=20)
+    # an ambiguous sentence read several ways; empty: the spec's own fields are its only reading
+    readings: list[Reading] = Field(default_factory=list)
     attack: Attack | None = None  # measure the metric under this perturbation (robustness questions)
 
     @model_validator(mode="after")
     def _generalized_needs_pairs(self):
-        if self.setting == "generalized":
-            bad = [t.task for t in self.targets if t.task not in ("xnli", "pawsx")]
+        settings = {self.setting} | {r.setting for r in self.readings if r.setting}
+        if "generalized" in settings:
+            bad = [t.task for t in self.targets if catalog.task(t.task).kind != "pair_classification"]
             if bad:
                 raise ValueError(
                     f"setting 'generalized' needs sentence-pair targets (xnli, pawsx); got {bad}"
@@ -236,16 +402,23 @@ class Runnable(SpecBase):
         # the label is only a display name: two recipes that differ in nothing else are the same
         if self.baseline.model_dump(exclude={"label"}) == self.treatment.model_dump(exclude={"label"}):
             raise ValueError("baseline and treatment are the same recipe: nothing to compare")
+        names = [r.name for r in self.readings]
+        if len(names) != len(set(names)):
+            raise ValueError(f"reading names must be unique; got {names}")
         return self
 
+    def reading_list(self) -> list[Reading]:
+        """The readings to plan and judge: the spec's own, or one per declared reading."""
+        return self.readings or [Reading(name="as-written", description="the spec as written")]
 
-class Claim(Runnable):
+
+class Claim(SpecBase, Runnable):
     kind: Literal["claim"]
     reported: Reported
     tolerance: float = Field(gt=0)
 
 
-class Hypothesis(Runnable):
+class Hypothesis(SpecBase, Runnable):
     kind: Literal["hypothesis"]
     question: str = Field(min_length=1)
     expected: Expected
@@ -257,7 +430,20 @@ class Background(SpecBase):
     statement: str = Field(min_length=1)
 
 
-Spec = Annotated[Union[Claim, Hypothesis, Background], Field(discriminator="kind")]
+class Control(Runnable):
+    """A check of the suite itself whose answer is known by construction (a planted effect, or a
+    change that cannot matter): judged on every profile, shown apart from the papers' claims."""
+
+    kind: Literal["control"]
+    id: str = Field(pattern=SPEC_ID)
+    title: str = Field(min_length=1)
+    rationale: str = Field(min_length=1)  # why the answer is known
+    notes: str | None = None
+    expected: Expected
+    seeds: int = Field(default=5, ge=2, le=20)  # the profile's seed count does not override it
+
+
+Spec = Annotated[Union[Claim, Hypothesis, Background, Control], Field(discriminator="kind")]
 
 
 class SpecFile(Strict):
@@ -270,7 +456,7 @@ class SpecFile(Strict):
 def _field_path(loc: tuple) -> str:
     # pydantic adds the union tag to the location ("baseline.finetune.objective.adversarial.epsilon");
     # keep the data path a user can find in the YAML.
-    tags = {"claim", "hypothesis", "background", "plain", "adversarial", "random_perturbation",
+    tags = {"claim", "hypothesis", "background", "control", "recipe", "selection", "plain", "adversarial", "random_perturbation",
             "data_augmentation"}
     parts = [str(p) for p in loc if not (isinstance(p, str) and p in tags)]
     return ".".join(parts) or "(top level)"
@@ -328,9 +514,9 @@ def parse_file(path: Path) -> list[Claim | Hypothesis | Background]:
 
 
 def load_specs(paths: list[Path] | None = None) -> list[Claim | Hypothesis | Background]:
-    """Load every spec from the given files or folders (default: claims/); ids must be unique."""
+    """Load every spec from the given files or folders (default: the project's claims/); ids must be unique."""
     files: list[Path] = []
-    for path in [Path(p) for p in (paths or [CLAIMS_DIR])]:
+    for path in [Path(p) for p in (paths or [claims_dir()])]:
         if path.is_dir():
             files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
         elif path.exists():
@@ -355,11 +541,3 @@ def load_specs(paths: list[Path] | None = None) -> list[Claim | Hypothesis | Bac
     if problems:
         raise SpecError(problems)
     return specs
-
-
-def runnable(specs) -> list[Claim | Hypothesis]:
-    return [s for s in specs if s.kind in ("claim", "hypothesis")]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -37,7 +37,7 @@ from repro.attacks import (
     synonym_table_for,
     table_attack,
 )
-from repro.prefetch import MissingResourceError
+from repro.hub_access import MissingResourceError
 from repro.tasks.synonyms import load_synonym_table
 
 # shared/ sits beside the clone (or above a worktree): the nearest one up the tree; tests only

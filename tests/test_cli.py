@@ -9,7 +9,7 @@ def test_full_profile_offline_stops_before_training_and_names_prefetch(tmp_path)
     env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
            "XLT_REPRO_CACHE": str(tmp_path / "cache")}
     done = subprocess.run(
-        [sys.executable, "-m", "repro.cli", "run", "--profile", "full", "--only", "robust-xlt-pawsx-zero-shot",
+        [sys.executable, "-m", "repro.cli", "run", "--profile", "full", "--only", "robust-xlt-pawsx",
          "--seeds", "1", "--store", str(tmp_path / "store"), "--report", str(tmp_path / "report"), "--quiet"],
         capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2, done.stderr[-2000:]

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from repro import languages as L
-from repro.tasks import hub
+from repro.catalog import hub_sources as hub
 
 # XTREME-R's 50 languages. Ruder et al. 2021 (EMNLP; arXiv 2104.07412), abstract: XTREME-R "covers 50
 # typologically diverse languages". The list is the union of XTREME_R_TASK2LANGS in google-research/xtreme

@@ -8,13 +8,13 @@ import json
 import pytest
 
 from repro import plan as planner
-from repro import train
 from repro.pipeline import run_claims
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.store import Store
+from repro.training import finetune as finetuning
 
-CLAIMS = {"robust-xlt-pawsx-zero-shot", "robust-xlt-pawsx-generalized"}
+CLAIMS = {"robust-xlt-pawsx", "robust-xlt-pawsx-generalized-improves"}
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +27,18 @@ def first_run(tmp_path_factory):
 
 def test_runs_shared_by_two_claims_train_once_and_give_verdicts(first_run):
     _, outcome = first_run
-    assert outcome.trained == 6  # 2 seeds x (baseline, RS-DA, no-pretraining control), shared by both claims
+    # 2 seeds x (baseline, RS-DA, adversarial, RS-RP, no-pretraining control); the hypothesis reads
+    # the claim's RS-DA runs
+    assert outcome.trained == 10
     assert {r.id for r in outcome.results} == CLAIMS
     for result in outcome.results:
         assert result.verdict == "not comparable", result.reason
         assert len(result.effect["per_seed"]) == 2
         assert set(result.arms) == {"baseline", "treatment", "control"}
-    generalized = next(r for r in outcome.results if r.id == "robust-xlt-pawsx-generalized")
+    claim = next(r for r in outcome.results if r.id == "robust-xlt-pawsx")
+    assert [r["name"] for r in claim.readings][:2] == ["zero-shot-rs-da", "generalized-rs-da"]
+    assert all(r["effect"] is not None and r["measured_verdict"] for r in claim.readings)
+    generalized = next(r for r in outcome.results if r.id == "robust-xlt-pawsx-generalized-improves")
     assert all("|" in row["language"] for row in generalized.per_language)
 
 
@@ -41,13 +46,14 @@ def test_report_files_say_scale_analog_and_carry_the_numbers(first_run):
     _, outcome = first_run
     html = outcome.report["html"].read_text()
     assert "Scale analog, not evidence about the papers" in html
-    assert "robust-xlt-pawsx-generalized" in html and "data:image/png;base64," in html
+    assert "robust-xlt-pawsx-generalized-improves" in html and "data:image/png;base64," in html
+    assert "generalized-rs-rp" in html  # every reading of the claim is shown
     assert "no-pretraining control" in html
     # provenance from claims/sources.json and the seed extractions
     assert "Improving Zero-Shot Cross-Lingual Transfer Learning via Robust Training" in html
     assert "000_0dacbe83ea79621c.txt" in html
     markdown = outcome.report["markdown"].read_text()
-    assert "| robust-xlt-pawsx-zero-shot |" in markdown
+    assert "| robust-xlt-pawsx |" in markdown
     data = json.loads(outcome.report["json"].read_text())
     assert data["comparable"] is False
     assert {c["id"] for c in data["claims"]} == CLAIMS
@@ -63,14 +69,14 @@ def test_second_run_trains_nothing_and_reads_the_same_numbers(first_run):
 
 
 def test_same_runspec_gives_the_same_metrics(tmp_path):
-    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli-zero-shot")
+    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli")
     _, runs = planner.plan_claim(spec, get_profile("micro"), seeds=1)
     run = next(r for r in runs if r.objective_config["name"] == "data_augmentation")
-    first = train.finetune(run, Store(tmp_path / "a"), progress=False)
-    second = train.finetune(run, Store(tmp_path / "b"), progress=False)
+    first = finetuning.finetune(run, Store(tmp_path / "a"), progress=False)
+    second = finetuning.finetune(run, Store(tmp_path / "b"), progress=False)
     assert first["per_language"] == second["per_language"]
     assert first["train"]["loss"] == second["train"]["loss"]
-    other = train.finetune(dataclasses.replace(run, seed=5), Store(tmp_path / "c"), progress=False)
+    other = finetuning.finetune(dataclasses.replace(run, seed=5), Store(tmp_path / "c"), progress=False)
     assert other["train"]["loss"] != first["train"]["loss"]
 
 
@@ -79,7 +85,7 @@ def test_token_classification_finetunes_on_the_micro_profile(tmp_path):
     stored result with a score per language (entity F1 for NER, word accuracy as f1 for POS)."""
     from repro import runner, verify
     from repro.embedded import EMBEDDED_LANGUAGES
-    from repro.kinds import IGNORED_LABEL, TokenClassificationKind
+    from repro.kinds.tagging import IGNORED_LABEL, TokenClassificationKind
     from repro.models import model_path
 
     spec = next(s for s in load_specs() if s.id == "x-stilts-squad-xtreme")
@@ -99,8 +105,8 @@ def test_token_classification_finetunes_on_the_micro_profile(tmp_path):
         points = verify.language_scores(metrics, "f1", spec.setting, spec.averaging)
         assert set(points) == set(EMBEDDED_LANGUAGES) and all(0 <= v <= 100 for v in points.values())
     # labels sit on each word's first sub-token; the rest, and special tokens, are ignored
-    tokenizer = train.AutoTokenizer.from_pretrained(model_path(run.model))
-    sentences = train.load_task(run).test["thl"].select(range(30))  # Greek: many sub-tokens, some cut
+    tokenizer = finetuning.AutoTokenizer.from_pretrained(model_path(run.model))
+    sentences = finetuning.load_task(run).test["thl"].select(range(30))  # Greek: many sub-tokens, some cut
     encoded = TokenClassificationKind.encode_train(sentences, tokenizer, run.hp)
     cut = 0
     for row, tags in zip(encoded, sentences["tags"]):

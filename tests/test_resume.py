@@ -11,7 +11,7 @@ import time
 
 from repro import plan as planner
 from repro import runner
-from repro.plan import RunSpec
+from repro.runspec import RunSpec
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.store import Store
@@ -19,7 +19,7 @@ from repro.store import Store
 CHILD = """
 import json, sys
 from repro import runner
-from repro.plan import RunSpec
+from repro.runspec import RunSpec
 from repro.store import Store
 run = RunSpec.from_json(json.loads(sys.argv[1]))
 runner.ensure(run, Store(sys.argv[2]), progress=False)
@@ -27,7 +27,7 @@ runner.ensure(run, Store(sys.argv[2]), progress=False)
 
 
 def _run() -> RunSpec:
-    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli-zero-shot")
+    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli")
     _, runs = planner.plan_claim(spec, get_profile("micro"), seeds=1)
     run = next(r for r in runs if r.objective_config["name"] == "plain" and r.model.name == "micro-xlmr")
     hp = dict(run.hyperparameters, max_steps=400)  # checkpoints every 100 steps

@@ -10,7 +10,7 @@ from repro.store import Store
 
 
 def _run(**hp_changes):
-    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli-zero-shot")
+    spec = next(s for s in load_specs() if s.id == "robust-xlt-xnli")
     _, runs = planner.plan_claim(spec, get_profile("micro"), seeds=1)
     run = next(r for r in runs if r.objective_config["name"] == "plain" and r.model.name == "micro-xlmr")
     hp = dict(run.hyperparameters, **hp_changes)

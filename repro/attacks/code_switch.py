@@ -119,7 +119,7 @@ def muse_dictionary_path(src: str, tgt: str, cache_dir: str | os.PathLike | None
     path = muse_cache_path(src, tgt, cache_dir)
     if path.is_file():
         return path
-    from repro.prefetch import MissingResourceError
+    from repro.hub_access import MissingResourceError
 
     url = muse_url(src, tgt)
     published = "" if muse_pair_published(src, tgt) else (
