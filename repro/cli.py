@@ -96,6 +96,7 @@ def cmd_run(args) -> int:
     if refused is not None:
         return refused
     outcome = run_claims(args.profile, seeds=args.seeds, select=_select(args.only), store_root=args.store,
+                         rehearse=args.rehearse,
                          report_dir=args.report, progress=not args.quiet)
     if not is_main_process():  # the other processes of an `accelerate launch` job: rank 0 prints
         return 1 if any(r.verdict == "error" for r in outcome.results) else 0
@@ -120,7 +121,7 @@ def cmd_plan(args) -> int:
     from repro import cost
     from repro.pipeline import prepare
 
-    session = prepare(args.profile, seeds=args.seeds, select=_select(args.only))
+    session = prepare(args.profile, seeds=args.seeds, select=_select(args.only), rehearse=args.rehearse)
     summary = cost.summarize(session.plans, session.runs, gpu=args.gpu, mfu=args.mfu)
     if args.format == "json":
         print(dumps_json(summary))
@@ -186,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", type=Path, help="where run results are kept (default: ./store)")
     p.add_argument("--report", type=Path, help="report folder (default: reports/<profile>)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--rehearse", action="store_true",
+                   help="every run of the profile's plan at tiny scale, in a store and report of its own")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("plan", help="every run a profile would train, with steps and estimated GPU-hours")
@@ -195,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--gpu", choices=sorted(GPU_PEAK_TFLOPS), default=DEFAULT_GPU, help="GPU kind for the estimate")
     p.add_argument("--mfu", type=float, default=DEFAULT_MFU, help="sustained share of the GPU's bf16 peak")
+    p.add_argument("--rehearse", action="store_true", help="the plan of the profile's rehearsal")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("prefetch", help="download the datasets, models and tables a profile needs")

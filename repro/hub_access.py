@@ -114,15 +114,10 @@ def network_error_types() -> tuple[type[BaseException], ...]:
 
     types: list[type[BaseException]] = [ConnectionError, TimeoutError, LocalEntryNotFoundError,
                                         OfflineModeIsEnabled]
-    try:  # the HTTP client huggingface_hub uses (httpx, or a fork of it, depending on the version)
-        from huggingface_hub.utils import httpx
-    except ImportError:  # pragma: no cover - older huggingface_hub
-        try:
-            import httpx
-        except ImportError:
-            httpx = None
-    if httpx is not None and hasattr(httpx, "TransportError"):
-        types.append(httpx.TransportError)
+    # the HTTP client huggingface_hub uses (httpx, or a fork of it, depending on the version)
+    client = _http_client()
+    if client is not None and hasattr(client, "TransportError"):
+        types.append(client.TransportError)
     try:
         import requests
 
@@ -130,6 +125,17 @@ def network_error_types() -> tuple[type[BaseException], ...]:
     except ImportError:  # pragma: no cover
         pass
     return tuple(types)
+
+
+def _http_client():
+    try:
+        from huggingface_hub.utils import httpx as client
+    except ImportError:  # pragma: no cover - older huggingface_hub
+        try:
+            import httpx as client
+        except ImportError:
+            return None
+    return client
 
 
 def url_reachable(url: str, timeout: float = 5.0) -> bool:

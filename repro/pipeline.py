@@ -40,9 +40,10 @@ class Session:
 
 
 def prepare(profile_name: str = "smoke", *, seeds: int | None = None, paths=None,
-            select: Callable[[str], bool] | None = None, store_root_dir: Path | None = None) -> Session:
-    """Load the specs, choose those ``select`` accepts, plan them on the profile."""
-    profile = get_profile(profile_name)
+            select: Callable[[str], bool] | None = None, store_root_dir: Path | None = None,
+            rehearse: bool = False) -> Session:
+    """Load the specs, choose those ``select`` accepts, plan them on the profile (or its rehearsal)."""
+    profile = get_profile(profile_name, rehearse=rehearse)
     specs = load_specs(paths)
     chosen = [s for s in specs if select is None or select(s.id)]
     plans, runs = planner.plan_all(chosen, profile, seeds)
@@ -110,13 +111,14 @@ class Outcome:
 
 def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=None, select=None,
                store_root: Path | None = None, report_dir: Path | None | bool = None, progress: bool = True,
-               train_runs: bool = True) -> Outcome:
+               train_runs: bool = True, rehearse: bool = False) -> Outcome:
     """Run every runnable spec (or those whose id ``select`` accepts) and write the report.
 
     With ``train_runs=False`` nothing trains: the verdicts read what the store holds (pytest's report).
     ``report_dir=False`` writes no report.
     """
-    session = prepare(profile_name, seeds=seeds, paths=paths, select=select, store_root_dir=store_root)
+    session = prepare(profile_name, seeds=seeds, paths=paths, select=select, store_root_dir=store_root,
+                      rehearse=rehearse)
     before = sum(session.store.has_success(r) for r in session.runs)
     if train_runs:
         check_resources(session)

@@ -163,10 +163,12 @@ def served_tasks(intermediate, profile: Profile) -> tuple[list[str], list[str]]:
 
 def _intermediate_run(recipe: Recipe, profile: Profile, seed: int, model: ModelRef) -> RunSpec:
     inter = recipe.intermediate
+    assert inter is not None  # called for recipes with an intermediate stage
     # several real tasks may share one analog on a scaled profile (anli and mnli -> mnli): train it once
-    tasks = sorted({profile.resolve_task(t) for t in served_tasks(inter, profile)[0]})
+    tasks = sorted({profile.served_task(t) for t in served_tasks(inter, profile)[0]})
     revision = "+".join(task_revision(profile.task_source, t, profile.data_seed) for t in tasks)
-    sampling = {"mode": inter.sampling, "continued_mlm": inter.continued_mlm, "examples": inter.examples}
+    sampling: dict[str, object] = {"mode": inter.sampling, "continued_mlm": inter.continued_mlm,
+                                   "examples": inter.examples}
     if inter.sampling == "temperature":
         sampling["temperature"] = inter.temperature
     if inter.continued_mlm and profile.task_source == "hub":
@@ -198,18 +200,18 @@ def _attack_configs(attacks: list[Attack], profile: Profile) -> list[dict]:
 def _target_run(recipe: Recipe, target: str, profile: Profile, seed: int, model: ModelRef,
                 attacks: list[dict]) -> list[RunSpec]:
     """The run that produces this target's metrics, preceded by the runs it depends on."""
-    chain = []
+    chain: list[RunSpec] = []
     parent = None
     if recipe.intermediate:
         inter = _intermediate_run(recipe, profile, seed, model)
         chain.append(inter)
         parent = inter.key
-    task = profile.resolve_task(target)
+    task = profile.served_task(target)
     revision = task_revision(profile.task_source, task, profile.data_seed)
     if not catalog.kind_of_task(target).trainable:
         # retrieval has no training data: score the encoder (or the intermediate checkpoint) directly
         retrieval = recipe.retrieval
-        hp = {**profile.extra, "layer": retrieval.layer, "pooling": retrieval.pooling,
+        hp: dict[str, object] = {**profile.extra, "layer": retrieval.layer, "pooling": retrieval.pooling,
               "max_length": profile.max_length or retrieval.max_length}
         if attacks:
             hp["attacks"] = attacks

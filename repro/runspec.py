@@ -47,6 +47,13 @@ class RunSpec:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     @property
+    def trained_seed(self) -> int:
+        """The seed of a run that trains (every stage but an unparented retrieval scoring has one)."""
+        if self.seed is None:
+            raise ValueError(f"run {self.key} ({self.stage} {self.task}) has no seed to train with")
+        return self.seed
+
+    @property
     def hp(self) -> dict:
         return dict(self.hyperparameters)
 
@@ -61,7 +68,7 @@ class RunSpec:
         return f"{self.stage} {self.task} [{self.model.name}] {obj}{seed}{parent}"
 
     @classmethod
-    def from_json(cls, data: dict) -> "RunSpec":
+    def from_json(cls, data: dict) -> RunSpec:
         """The inverse of to_json (a stored runspec.json back into a RunSpec with the same key)."""
         fields = {k: v for k, v in data.items() if k != "key"}
         fields["model"] = ModelRef(**fields["model"])

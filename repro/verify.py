@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import statistics as stats
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from repro import catalog
 from repro import statistics as verdicts
@@ -44,7 +45,10 @@ def language_scores(metrics: dict, metric: str, setting: str, averaging, split: 
                     attack=None) -> dict[str, float]:
     """Per-language (or per-pair 'A|B') scores in points for one run."""
     key = catalog.metric(metric).key
-    keep = (lambda lang: averaging.include_english or lang != "en")
+
+    def keep(lang: str) -> bool:
+        return averaging.include_english or lang != "en"
+
     if attack is not None:
         clean = metrics["per_language"]
         attacked = metrics["attacked"][attack.name]["per_language"]
@@ -163,21 +167,21 @@ def choose_candidates(arm: ArmPlan, results: dict, metric_of: dict[str, str]) ->
     dev = {label: {t: _dev_score(results, per_target[t], metric_of[t]) for t in per_target}
            for label, per_target in arm.candidates.items()}
     for target in next(iter(arm.candidates.values())):
-        scored = {label: d[target] for label, d in dev.items() if d[target] is not None}
+        scored: dict[str, float] = {label: v for label, d in dev.items() if (v := d[target]) is not None}
         how = "best English dev score"
         if not scored:  # fall back to the mean over the targets that have a dev set
-            scored = {label: stats.fmean(v for v in d.values() if v is not None)
-                      for label, d in dev.items() if any(v is not None for v in d.values())}
+            scored = {label: stats.fmean(known) for label, d in dev.items()
+                      if (known := [v for v in d.values() if v is not None])}
             how = "no dev set: best mean English dev score over the other targets"
-        chosen = max(scored, key=scored.get) if scored else next(iter(arm.candidates))
+        chosen = max(scored, key=lambda label: scored[label]) if scored else next(iter(arm.candidates))
         runs[target] = arm.candidates[chosen][target]
         record[target] = {"chosen": chosen, "how": how, "dev_scores": {k: 100 * v for k, v in scored.items()}}
     return runs, record
 
 
-def verify_reading(spec, reading: ReadingPlan, seeds: list[int], results: dict[str, dict]) -> dict:
+def verify_reading(spec: Any, reading: ReadingPlan, seeds: list[int], results: dict[str, dict]) -> dict:
     """One reading's effect, interval and verdict (by the spec's rule), as a dict."""
-    out = {"name": reading.name, "description": reading.reading.description, "setting": reading.setting,
+    out: dict[str, Any] = {"name": reading.name, "description": reading.reading.description, "setting": reading.setting,
            "split": reading.split, "attack": reading.attack.model_dump() if reading.attack else None,
            "skipped_targets": dict(reading.skipped_targets), "verdict": "not run", "reason": "",
            "effect": None, "arms": {}, "per_language": [], "failures": [], "selection": {}}
@@ -213,8 +217,9 @@ def verify_reading(spec, reading: ReadingPlan, seeds: list[int], results: dict[s
     out["arms"] = {name: {"label": reading.arms[name].label, "per_seed": scores, "mean": stats.fmean(scores)}
                    for name, scores in per_seed.items()}
     for (target, lang), arms in sorted(cells.items()):
-        row = {"target": target, "language": lang, **{arm: stats.fmean(v) for arm, v in arms.items()}}
-        row["effect"] = row["treatment"] - row["baseline"]
+        means = {arm: stats.fmean(v) for arm, v in arms.items()}
+        row: dict[str, Any] = {"target": target, "language": lang, **means,
+                               "effect": means["treatment"] - means["baseline"]}
         out["per_language"].append(row)
     out.update(measured_direction=direction(ci.low, ci.high), measured_verdict=judged.verdict,
                seeds_needed=judged.seeds_needed, seeds_needed_basis=judged.seeds_needed_basis)
@@ -247,7 +252,7 @@ def _combine(readings: list[dict]) -> tuple[str, str]:
 
 def verify(plan: ClaimPlan, results: dict[str, dict], comparable: bool) -> ClaimResult:
     """Turn stored run results (by RunSpec key) into the spec's verdict."""
-    spec = plan.spec
+    spec: Any = plan.spec
     readings = [verify_reading(spec, reading, plan.seeds, results) for reading in plan.readings]
     primary = next((r for r in readings if r["effect"] is not None), readings[0])
     result = ClaimResult(

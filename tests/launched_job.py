@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from repro import runner
-from repro.training.objectives import RecipeTrainer
 from repro.pipeline import run_claims
 from repro.runspec import RunSpec
 from repro.store import Store
+from repro.training.objectives import RecipeTrainer
 
 # which batches this process trained on: a fingerprint per optimisation step and run
 seen: list[str] = []

@@ -3,14 +3,17 @@
 import dataclasses
 import math
 
+import pytest
 import torch
 
 from repro import plan as planner
 from repro import runner
-from repro.training import finetune as finetuning
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.store import Store
+from repro.training import finetune as finetuning
+
+pytestmark = pytest.mark.slow  # trains on the micro profile, builds an encoder or starts processes
 
 
 def _adversarial_run(**hp):

@@ -15,6 +15,8 @@ import torch
 
 from repro.models import embedded as M
 
+pytestmark = pytest.mark.slow  # trains on the micro profile, builds an encoder or starts processes
+
 SPEC = M.TEST_SPEC
 
 

@@ -16,7 +16,8 @@ from repro.embedded import tagging as word_tags
 from repro.embedded import tasks as task_table
 from repro.embedded.items import nli, retrieval
 from repro.embedded.items import tagging as tagging_items
-from repro.tasks.base import TASK_KINDS, TaskData
+from repro.catalog import KINDS as TASK_KINDS
+from repro.tasks.base import TaskData
 
 COLUMNS = {
     "pair_classification": {"sentence1", "sentence2", "label"},

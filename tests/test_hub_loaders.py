@@ -20,15 +20,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from repro.catalog.hub_sources import HUB_TASKS, PANX_LABELS, UPOS_LABELS
+from repro.hub_access import PREFETCH_COMMAND, MissingResourceError
 from repro.models.hub import (
     HUB_MODELS,
     check_model_available,
     model_cached,
     resolve_model,
 )
-from repro.hub_access import PREFETCH_COMMAND, MissingResourceError
 from repro.resources import check_available
-from repro.catalog.hub_sources import HUB_TASKS, PANX_LABELS, UPOS_LABELS
 from repro.tasks.hub import (
     dataset_requirements,
     load_hub_task,

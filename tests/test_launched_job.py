@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from repro import plan as planner
 from repro.profiles import get_profile
 from repro.spec import load_specs
+
+pytestmark = pytest.mark.slow  # trains on the micro profile, builds an encoder or starts processes
 
 HERE = Path(__file__).resolve().parent
 ADVERSARIAL_CLAIM = "robust-xlt-pawsx-adversarial"

@@ -6,12 +6,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from repro import plan as planner
-from repro.pipeline import needs
-from repro.training.intermediate import _mlm_dataset
 from repro.hub_access import MissingResourceError
+from repro.pipeline import needs
 from repro.profiles import get_profile
 from repro.spec import load_specs
 from repro.tasks import mlm_corpus
+from repro.training.intermediate import _mlm_dataset
 
 ARTICLES = {
     "en": ["Anarchism\nAnarchism is a political philosophy and movement.\n\nHistory\nThe earliest anarchist themes "

@@ -14,6 +14,8 @@ from repro.spec import load_specs
 from repro.store import Store
 from repro.training import finetune as finetuning
 
+pytestmark = pytest.mark.slow  # trains on the micro profile, builds an encoder or starts processes
+
 CLAIMS = {"robust-xlt-pawsx", "robust-xlt-pawsx-generalized-improves"}
 
 

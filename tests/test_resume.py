@@ -11,8 +11,8 @@ import time
 
 from repro import plan as planner
 from repro import runner
-from repro.runspec import RunSpec
 from repro.profiles import get_profile
+from repro.runspec import RunSpec
 from repro.spec import load_specs
 from repro.store import Store
 

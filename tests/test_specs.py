@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CLAIMS_DIR, needs_shared, shared_path
 
+from helpers import CLAIMS_DIR, needs_shared, shared_path
 from repro import catalog, cli
 from repro.spec import SpecError, load_specs, parse_file
 
@@ -313,7 +313,8 @@ MALFORMED = [
     ("negative-epsilon", _set("treatment.finetune.objective", {"name": "adversarial", "epsilon": -1.0}),
      "t-claim: treatment.finetune.objective.epsilon: Input should be greater than 0"),
     ("bad-arxiv-id", _set("source.arxiv", "arXiv:2104.08645"), "t-claim: source.arxiv: String should match pattern"),
-    ("arxiv-id-with-version", _set("source.arxiv", "2104.08645v2"), "t-claim: source.arxiv: String should match pattern"),
+    ("arxiv-id-with-version", _set("source.arxiv", "2104.08645v2"),
+     "t-claim: source.arxiv: String should match pattern"),
     ("unquoted-arxiv-id", _set("source.arxiv", 2104.08645),
      "t-claim: source.arxiv: write the arXiv id as a quoted string"),
     ("bad-version", _set("source.version", "2"), "t-claim: source.version: String should match pattern '^v\\d+$'"),
@@ -342,7 +343,8 @@ MALFORMED = [
         kind="hypothesis", question="Same?", expected={"direction": "no_difference"})),
      "t-claim: expected: direction no_difference needs a margin"),
     ("bad-spec-id", _set("id", "Robust_XLT"), "Robust_XLT: id: String should match pattern"),
-    ("unknown-attack", _set("attack", {"kind": "paraphrase"}), "t-claim: attack.kind: Input should be 'synonym_substitution'"),
+    ("unknown-attack", _set("attack", {"kind": "paraphrase"}),
+     "t-claim: attack.kind: Input should be 'synonym_substitution'"),
 ]
 
 
@@ -419,7 +421,8 @@ def test_cli_validate_committed_specs(specs, capsys):
     assert cli.main(["claims", "validate"]) == 0
     out = capsys.readouterr().out
     claims = sum(s.kind == "claim" for s in specs)
-    assert re.match(rf"ok: {len(specs)} specs \({claims} claim, \d+ hypothesis, \d+ control, \d+ background\)", out), out
+    expected = rf"ok: {len(specs)} specs \({claims} claim, \d+ hypothesis, \d+ control, \d+ background\)"
+    assert re.match(expected, out), out
 
 
 def test_cli_validate_bad_file(tmp_path, capsys):

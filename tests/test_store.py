@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from repro import runner
-from repro.runspec import ModelRef, RunSpec
 from repro.io import write_text as atomic_write_text
+from repro.runspec import ModelRef, RunSpec
 from repro.store import Store
 
 

@@ -137,7 +137,7 @@ def apply_attack(rows: Sequence[Mapping], kind: str, attack: AttackConfig | Mapp
 
     Args:
         rows: one test set (one language) in the schema of ``repro.tasks.base``.
-        kind: the task kind, one of ``repro.tasks.base.TASK_KINDS``.
+        kind: the task kind (a key of ``repro.catalog.KINDS``).
         attack: an :class:`AttackConfig` or a mapping with its keys.
         seed: the attack seed (see the module notes on how rows draw from it).
         resources: name -> loaded resource (synonym table, bilingual dictionary).

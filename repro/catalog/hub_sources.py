@@ -98,7 +98,7 @@ class HubTaskSource:
 
     name: str
     dataset_id: str
-    kind: str  # a TaskKind
+    kind: str  # a task kind of repro.catalog.KINDS
     revision: str
     pinned: bool  # revision is a verified full commit id
     revision_note: str

@@ -9,9 +9,9 @@ import random
 from repro.embedded.grammar import Realiser, realise, render
 from repro.embedded.languages import EMBEDDED_LANGUAGES, GENERATOR_VERSION, LANGUAGES, EmbeddedLanguage, derived_rng
 from repro.embedded.lexicon import en_plural, lexicon_fingerprint, lexicons
-from repro.embedded.script import to_script
-from repro.embedded.logical_forms import NP, Complex, Has, Lives, State, name_np
+from repro.embedded.logical_forms import NP, Clause, Complex, Has, Lives, State, name_np
 from repro.embedded.sampling import need_and_action, rand_event, rand_person_event
+from repro.embedded.script import to_script
 from repro.embedded.world import (
     CAT_DIMS,
     CATEGORIES,
@@ -36,12 +36,12 @@ def _documents(meta: EmbeddedLanguage, docs: int) -> int:
     return docs if meta.resource == "high" else max(1, docs // 4)
 
 
-def _document(r: random.Random) -> list:
+def _document(r: random.Random) -> list[Clause]:
     """A short monolingual 'document': facts and events mostly about one person."""
     name = r.choice(NAMES)
     person = world_facts()["people"][name]
     prices = world_facts()["prices"]
-    lfs = []
+    lfs: list[Clause] = []
     for _ in range(r.randint(2, 4)):
         k = r.random()
         if k < 0.08:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from functools import cache
+from typing import TypeAlias
 
 from repro.embedded.languages import EMBEDDED_LANGUAGES
 from repro.embedded.lexicon import FUNCTION_WORDS, en_plural, en_third, lexicons
-from repro.embedded.logical_forms import NP, Complex, Event, Has, Lives, Question, State
+from repro.embedded.logical_forms import NP, Complex, Event, Has, Lives, LogicalForm, Question, State
 from repro.embedded.script import FOREIGN_MARK, to_script
 from repro.embedded.world import concepts
 
-Tok = tuple  # (text, tag)
+Tok: TypeAlias = tuple[str, str | None]  # (text, answer-span tag or None)
+Span: TypeAlias = tuple[int, int, str | None]  # (start, end, tag) of a token in the rendered text
 _PUNCT = {".", ",", "?"}
 _BACK_VOWELS, _FRONT_VOWELS = set("aıou"), set("eiöü")
 
@@ -27,18 +29,23 @@ class Realiser:
     written as the English word instead (drawn from ``rng``; the pretraining corpus only)."""
 
     def __init__(self, lang: str, code_switch: float = 0.0, rng: random.Random | None = None):
+        if code_switch and rng is None:
+            raise ValueError("code_switch > 0 needs an rng to draw the switched words from")
         self.lang = lang
         self.lex = lexicons()[lang]
-        self.fw = FUNCTION_WORDS.get(lang, {})
+        # the language's function words; one it lacks (Borovan's present copula) is absent
+        self.fw = {name: word for name, word in FUNCTION_WORDS.get(lang, {}).items() if word is not None}
         self.meta = EMBEDDED_LANGUAGES[lang]
         self.c = concepts()
         self.code_switch, self.rng = code_switch, rng
 
     # -- words ------------------------------------------------------------------------------
     def form(self, key: str, idx: int) -> str:
-        if self.code_switch and self.c[key]["pos"] in ("noun", "adj") and self.rng.random() < self.code_switch:
-            en = self.c[key]["en"]  # an English noun or adjective inside the text, as web text has
-            return FOREIGN_MARK + en[idx % len(en)]
+        if self.code_switch and self.c[key]["pos"] in ("noun", "adj"):
+            assert self.rng is not None  # __init__ requires one when code_switch > 0
+            if self.rng.random() < self.code_switch:
+                en = self.c[key]["en"]  # an English noun or adjective inside the text, as web text has
+                return FOREIGN_MARK + en[idx % len(en)]
         forms = self.lex[key]
         return forms[idx % len(forms)]
 
@@ -87,8 +94,9 @@ class Realiser:
         mass = info.get("mass", False)
         plural = np.num is not None and np.num >= 2
         head_tag = tag or "noun"
-        adj = [(self.form(np.adj, np.adj_form), "adj")] if np.adj else []
-        num = [(str(np.num), "num")] if plural and role != "q" and not np.definite else []
+        adj: list[Tok] = [(self.form(np.adj, np.adj_form), "adj")] if np.adj else []
+        num: list[Tok] = [(str(np.num), "num")] if plural and role != "q" and not np.definite else []
+        head: list[Tok]
         if L == "en":
             head = [(self.noun(np.noun, np.form, plural), head_tag)]
             body = num + adj + head
@@ -104,7 +112,7 @@ class Realiser:
             head = [(self.fw["plural"], None)] + head
         body = (adj + head) if self.meta.adjective_position == "pre" else (head + adj)
         body = num + body
-        art = []
+        art: list[Tok] = []
         if L == "vel" and not mass:
             if np.definite or not plural:
                 art = [(self.fw["defart"] if np.definite else self.fw["indef"], None)]
@@ -131,7 +139,7 @@ class Realiser:
             return [(self.c[key]["prep"], None), ("the", None), (self.form(key, idx), "loc")]
         if L == "dar":
             return [(self.noun(key, idx, False, "loc"), "loc")]
-        art = []
+        art: list[Tok] = []
         if not city and L == "vel":
             art = [(self.fw["defart"], None)]
         elif not city and L == "thl":
@@ -177,7 +185,8 @@ class Realiser:
         return out
 
     # -- clauses ----------------------------------------------------------------------------
-    def arrange(self, S, V, O_, L_, T, front=False) -> list[Tok]:
+    def arrange(self, S: list[Tok], V: list[Tok], O_: list[Tok], L_: list[Tok], T: list[Tok],
+                front: bool = False) -> list[Tok]:
         order = self.meta.word_order
         if front and L_:
             rest = self.arrange(S, V, O_, [], T)
@@ -205,16 +214,18 @@ class Realiser:
             if neg:
                 return [(self.fw["neg_cop"] + ("di" if tense == "past" else ""), None)]
             return [(self.fw["cop_past"] if tense == "past" else self.fw["cop_pres"], None)]
-        cop = self.fw["cop_past"] if tense == "past" else self.fw["cop_pres"]
-        out = [(self.fw["neg"], None)] if neg else []
+        cop = self.fw["cop_past"] if tense == "past" else self.fw.get("cop_pres")
+        out: list[Tok] = [(self.fw["neg"], None)] if neg else []
         return out + ([(cop, None)] if cop else [])
 
     def state(self, s: State) -> list[Tok]:
         S = self.np(s.subj, "subj", tag="subj")
         if s.adj is not None:
-            P = [(self.form(s.adj, s.form), "adj")]
-        else:
+            P: list[Tok] = [(self.form(s.adj, s.form), "adj")]
+        elif s.pred is not None:
             P = self.np(s.pred, "pred", tag="pred")
+        else:
+            raise ValueError("a State needs an adjective or a predicate noun phrase")
         C = self.copula(s.tense, s.neg)
         order = self.meta.word_order
         if order == "SOV":
@@ -241,7 +252,7 @@ class Realiser:
     def conj(self, name: str) -> str:
         return name if self.lang == "en" else self.fw[name + "_" if name == "and" else name]
 
-    def clause(self, lf) -> list[Tok]:
+    def clause(self, lf: LogicalForm) -> list[Tok]:
         if isinstance(lf, Event):
             return self.event(lf)
         if isinstance(lf, State):
@@ -273,7 +284,7 @@ class Realiser:
             verb = "v:cost" if e.part == "n:coin" else "v:have"
             V = self.verb(verb, 0, "present", False)
             part = self.noun(e.part, 0, L != "dar")
-            wh = [(wh_word, None), (part, None)]
+            wh: list[Tok] = [(wh_word, None), (part, None)]
             if L == "dar":
                 return self.arrange(S, V, wh, [], []) + [("?", None)]
             return wh + self.arrange(S, V, [], [], []) + [("?", None)]
@@ -335,11 +346,14 @@ def realiser(lang: str) -> Realiser:
     return Realiser(lang)
 
 
-def render(lang: str, toks: list[Tok], *, end: str | None = ".", capitalize: bool = True):
+def render(lang: str, toks: list[Tok], *, end: str | None = ".",
+           capitalize: bool = True) -> tuple[str, list[Span]]:
     """Tokens -> (text, [(start, end, tag)]) in the language's script."""
     if end and (not toks or toks[-1][0] not in _PUNCT):
         toks = toks + [(end, None)]
-    pieces, spans, pos = [], [], 0
+    pieces: list[str] = []
+    spans: list[Span] = []
+    pos = 0
     for i, (text, tag) in enumerate(toks):
         text = to_script(lang, text)
         if i == 0 and capitalize and text[:1].isalpha():
@@ -353,6 +367,6 @@ def render(lang: str, toks: list[Tok], *, end: str | None = ".", capitalize: boo
     return "".join(pieces), spans
 
 
-def realise(lf, lang: str, **kw) -> str:
-    """The sentence for one logical form in one language."""
-    return render(lang, realiser(lang).clause(lf), **kw)[0]
+def realise(lf: LogicalForm, lang: str, *, end: str | None = ".", capitalize: bool = True) -> str:
+    """The sentence for one logical form in one language (``end`` and ``capitalize`` as in :func:`render`)."""
+    return render(lang, realiser(lang).clause(lf), end=end, capitalize=capitalize)[0]

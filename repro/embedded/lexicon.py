@@ -35,7 +35,7 @@ def en_third(w: str) -> str:
     return {"have": "has"}.get(w) or (w + "es" if w.endswith(("s", "sh", "ch", "x")) else w + "s")
 
 
-FUNCTION_WORDS = {
+FUNCTION_WORDS: dict[str, dict[str, str | None]] = {  # None: the language has no such word
     "vel": dict(indef="un", defart="il", neg="non", cop_past="era", cop_pres="es", and_="e", but="ma",
                 so="dunke", because="perke", where="dove", what="ke", who="ki", howmany="kuanti", loc="en"),
     "dar": dict(neg="ma", cop_past="idi", cop_pres="dir", neg_cop="değil", and_="ve", but="ama", so="böyle",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,19 @@ class Lives:
 @dataclass(frozen=True)
 class Complex:  # c1 , conj c2
     conj: str  # "so" | "because" | "but" | "and"
-    c1: object
-    c2: object
+    c1: Clause
+    c2: Clause
 
 
 @dataclass(frozen=True)
 class Question:
     target: str  # "where" | "what" | "howmany" | "who"
-    clause: object  # Event / Has / Lives
+    clause: Event | Has | Lives
+
+
+# a declarative sentence (what contexts, premises and endings hold) and any sentence the realiser writes
+Clause: TypeAlias = Event | State | Has | Lives | Complex
+LogicalForm: TypeAlias = Clause | Question
 
 
 def name_np(n: str) -> NP:

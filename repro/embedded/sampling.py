@@ -59,8 +59,8 @@ def rand_event(r: random.Random, *, subj: str | None = None, verb: str | None = 
         verb = "v:" + r.choice(sorted(THING_VERBS)) if cat is None else "v:" + r.choice(
             [v for v, (_, cats) in sorted(THING_VERBS.items()) if cat in cats])
     cats = concepts()[verb]["objects"]
-    cat = cat if cat in cats else r.choice(cats)
-    noun = r.choice(category_members(cat))
+    obj_cat: str = cat if cat is not None and cat in cats else r.choice(cats)
+    noun = r.choice(category_members(obj_cat))
     return Event(
         subj=name_np(subj or r.choice(NAMES)), verb=verb, obj=(rand_np(r, noun, p_num=p_num, p_adj=p_adj),),
         loc=r.choice(places()) if r.random() < p_loc else None,
@@ -85,6 +85,14 @@ def other_form(r: random.Random, key: str, idx: int) -> int | None:
     return (idx % n + r.randrange(1, n)) % n
 
 
+def _synonym_form(r: random.Random, key: str, idx: int) -> int:
+    """:func:`other_form` for a concept known to have several English forms."""
+    alt = other_form(r, key, idx)
+    if alt is None:
+        raise ValueError(f"{key!r} has one English form; expected a concept with English synonyms")
+    return alt
+
+
 def synonym_variant(r: random.Random, e: Event) -> Event | None:
     """The same event with one or two words replaced by English synonyms (None if impossible)."""
     options = []
@@ -99,15 +107,19 @@ def synonym_variant(r: random.Random, e: Event) -> Event | None:
         options.append("loc")
     if not options:
         return None
+    # each slot is an option only when it has synonyms, and no replacement below removes a word
     for slot in r.sample(options, min(len(options), r.choice([1, 1, 2]))):
         if slot == "verb":
-            e = replace(e, verb_form=other_form(r, e.verb, e.verb_form))
+            e = replace(e, verb_form=_synonym_form(r, e.verb, e.verb_form))
         elif slot == "loc":
-            e = replace(e, loc_form=other_form(r, e.loc, e.loc_form))
+            assert e.loc is not None
+            e = replace(e, loc_form=_synonym_form(r, e.loc, e.loc_form))
         elif slot == "noun":
-            e = with_obj(e, form=other_form(r, e.obj[0].noun, e.obj[0].form))
+            e = with_obj(e, form=_synonym_form(r, e.obj[0].noun, e.obj[0].form))
         else:
-            e = with_obj(e, adj_form=other_form(r, e.obj[0].adj, e.obj[0].adj_form))
+            adj = e.obj[0].adj
+            assert adj is not None
+            e = with_obj(e, adj_form=_synonym_form(r, adj, e.obj[0].adj_form))
     return e
 
 

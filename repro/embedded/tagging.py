@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import TypeAlias
 
 from repro.embedded.grammar import Realiser, Tok, render
-from repro.embedded.logical_forms import NP, Complex, Has, Question, State
+from repro.embedded.logical_forms import NP, Complex, Has, LogicalForm, Question, State
 
 # the UD inventory in google/xtreme's order (INTJ, PRON, SYM and X never occur in these sentences)
 UPOS_TAGS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
@@ -15,27 +17,36 @@ UPOS_TAGS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", 
 NER_TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
 
 
-class _Word(tuple):
+class _Word(tuple[str, str | None]):
     """A realiser token ``(text, tag)`` that also carries its UPOS tag and entity type.
 
     It is still the 2-tuple every realiser method and ``render`` read, so marking a sentence
     cannot change its text.
     """
 
-    def __new__(cls, tok, pos: str, entity: str | None = None, inside: bool = False):
+    pos: str
+    entity: str | None
+    inside: bool  # continues the entity before it
+
+    def __new__(cls, tok: Tok, pos: str, entity: str | None = None, inside: bool = False) -> _Word:
         word = super().__new__(cls, tok)
-        word.pos, word.entity, word.inside = pos, entity, inside  # inside: continues the entity before it
+        word.pos, word.entity, word.inside = pos, entity, inside
         return word
 
 
-def _mark(toks: list, rule) -> list:
+# rule(text, tag, k) -> the UPOS tag, or a (UPOS tag, entity type) pair
+_Rule: TypeAlias = Callable[[str, str | None, int], str | tuple[str, str]]
+
+
+def _mark(toks: list[Tok], rule: _Rule) -> list[Tok]:
     """Mark the tokens not marked yet (those the calling method added itself): ``rule(text, tag, k)``,
     k counting those tokens, gives the UPOS tag or a (UPOS tag, entity type) pair."""
-    out, k = [], 0
+    out: list[Tok] = []
+    k = 0
     for tok in toks:
         if not isinstance(tok, _Word):
             pos = rule(tok[0], tok[1], k)
-            tok = _Word(tok, *((pos,) if isinstance(pos, str) else pos))
+            tok = _Word(tok, pos) if isinstance(pos, str) else _Word(tok, *pos)
             k += 1
         out.append(tok)
     return out
@@ -53,7 +64,7 @@ class _TaggingRealiser(Realiser):
             return [_Word(t, "PROPN", "PER", inside=i > 0) for i, t in enumerate(toks)]
         plural_particle = self.fw.get("plural")  # Mavaki "nga"
 
-        def rule(text, t, k):
+        def rule(text: str, t: str | None, k: int) -> str:
             if t in ("adj", "num"):
                 return "ADJ" if t == "adj" else "NUM"
             if t:
@@ -68,7 +79,7 @@ class _TaggingRealiser(Realiser):
     def loc(self, key: str, idx: int) -> list[Tok]:
         city = key.startswith("@")
 
-        def rule(text, t, k):
+        def rule(text: str, t: str | None, k: int) -> str | tuple[str, str]:
             if t == "loc":
                 return ("PROPN", "LOC") if city else "NOUN"
             return "ADP" if k == 0 else "DET"  # "in the park", "en il parko"
@@ -86,7 +97,8 @@ class _TaggingRealiser(Realiser):
         return _mark(super().verb(key, idx, tense, neg, base_only),
                      lambda text, t, k: "VERB" if t == "verb" else ("AUX" if text in ("did", "does") else "PART"))
 
-    def arrange(self, S, V, O_, L_, T, front=False) -> list[Tok]:
+    def arrange(self, S: list[Tok], V: list[Tok], O_: list[Tok], L_: list[Tok], T: list[Tok],
+                front: bool = False) -> list[Tok]:
         return _mark(super().arrange(S, V, O_, L_, T, front), lambda *_: "PUNCT")  # comma after a fronted place
 
     def copula(self, tense: str, neg: bool) -> list[Tok]:
@@ -100,7 +112,7 @@ class _TaggingRealiser(Realiser):
         english_age = {"is": "AUX", "years": "NOUN", "old": "ADJ"}  # "Anna is 34 years old"
         return _mark(super().has(h), lambda text, t, k: "NUM" if t == "num" else english_age[text])
 
-    def clause(self, lf) -> list[Tok]:
+    def clause(self, lf: LogicalForm) -> list[Tok]:
         if isinstance(lf, Question):
             raise NotImplementedError("word tags are defined for declarative clauses only")
         conj = "SCONJ" if isinstance(lf, Complex) and lf.conj == "because" else "CCONJ"
@@ -112,13 +124,16 @@ def _tagging_realiser(lang: str) -> _TaggingRealiser:
     return _TaggingRealiser(lang)
 
 
-def tagged_words(lf, lang: str) -> list[tuple[str, str, str]]:
+def tagged_words(lf: LogicalForm, lang: str) -> list[tuple[str, str, str]]:
     """(word, UPOS tag, IOB2 entity tag) for every word of ``realise(lf, lang)``, in order."""
     toks = _tagging_realiser(lang).clause(lf)
     text, spans = render(lang, toks)
+    marked = [tok for tok in toks if isinstance(tok, _Word)]
+    if len(marked) != len(toks):
+        raise TypeError("the tagging realiser left a token without a UPOS tag")
     words = []
     for i, (start, end, _) in enumerate(spans):
-        tok = toks[i] if i < len(toks) else None  # past the tokens: the full stop render adds
+        tok = marked[i] if i < len(marked) else None  # past the tokens: the full stop render adds
         if " " in text[start:end]:
             raise ValueError(f"a token holds a space: {text[start:end]!r}")
         entity = "O" if tok is None or tok.entity is None else ("I-" if tok.inside else "B-") + tok.entity

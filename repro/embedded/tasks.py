@@ -16,6 +16,7 @@ from repro.embedded.items.retrieval import retrieval_lf
 from repro.embedded.items.tagging import tagging_lf
 from repro.embedded.languages import EMBEDDED_LANGUAGES, GENERATOR_VERSION, LANGUAGES, NON_ENGLISH, derived_rng
 from repro.embedded.lexicon import lexicon_fingerprint
+from repro.embedded.logical_forms import Clause, LogicalForm
 from repro.embedded.tagging import NER_TAGS, UPOS_TAGS, tagged_words
 from repro.tasks.base import TaskData
 
@@ -87,9 +88,11 @@ def _balanced_labels(r: random.Random, n: int, k: int) -> list[int]:
     return labels
 
 
-def _pair_items(name: str, r: random.Random, n: int) -> list[tuple[object, object, int]]:
+def _pair_items(name: str, r: random.Random, n: int) -> list[tuple[LogicalForm, LogicalForm, int]]:
     k = 3 if name in ("xnli", "mnli") else 2
-    items = []
+    items: list[tuple[LogicalForm, LogicalForm, int]] = []
+    p: LogicalForm
+    h: LogicalForm
     for label in _balanced_labels(r, n, k):
         if name == "xnli":
             p, h = nli_pair(r, label, r.choice(NLI_TYPES[label]))
@@ -119,7 +122,8 @@ def _split_items(name: str, seed: int, split: str, n: int) -> list:
         return [domain_fact_item(r, name.removeprefix("hellaswag_")) for _ in range(n)]
     if kind == "token_classification":
         return [tagging_lf(r) for _ in range(n)]
-    seen, items = set(), []
+    seen: set[str] = set()
+    items: list[Clause] = []
     while len(items) < n:  # retrieval: distinct English sentences
         lf = retrieval_lf(r)
         en = realise(lf, "en")

@@ -174,3 +174,11 @@ def category_members(cat: str) -> list[str]:
 def category_of(noun: str) -> str | None:
     """The category of a thing ("n:dog" -> "animal"); None for other nouns."""
     return concepts().get(noun, {}).get("category")
+
+
+def thing_category(noun: str) -> str:
+    """The category of a thing ("n:dog" -> "animal"), for nouns that must be things (event objects)."""
+    cat = category_of(noun)
+    if cat is None:
+        raise ValueError(f"{noun!r} is not a thing; expected a member of a category such as 'n:dog'")
+    return cat

@@ -99,7 +99,8 @@ class Kind:
                      seed: int, resources: Resources | None = None) -> dict:
         """Every test language re-scored on attacked copies (seeded), with the share of flipped predictions."""
         config = AttackConfig.from_mapping({k: v for k, v in attack.items() if k != "name"})
-        scores, skipped = {}, {}
+        scores: dict[str, dict] = {}
+        skipped: dict[str, str] = {}
         for lang, ds in task.test.items():
             needed = resources(config, lang) if resources else {}
             if needed is None:  # no table or dictionary for this language: it is not attacked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -17,7 +18,7 @@ from repro.metrics import accuracy
 class MultipleChoiceCollator:
     """Pads (batch, choices, length) inputs: flatten, pad as one batch, fold back."""
 
-    tokenizer: object
+    tokenizer: Any  # a transformers tokenizer (pads a flat list of encodings)
 
     def __call__(self, features: list[dict]) -> dict:
         labels = [f.pop("labels") for f in features] if "labels" in features[0] else None

@@ -81,7 +81,8 @@ class QAKind(Kind):
         for start, end in batches(len(out["input_ids"]), EVAL_BATCH):
             batch = collator([{k: out[k][i] for k in keys} for i in range(start, end)])
             logits = model(**{k: v.to(device_of(model)) for k, v in batch.items()})
-            start_logits, end_logits = logits.start_logits.float().cpu().numpy(), logits.end_logits.float().cpu().numpy()
+            start_logits = logits.start_logits.float().cpu().numpy()
+            end_logits = logits.end_logits.float().cpu().numpy()
             for row, feature in enumerate(range(start, end)):
                 sample = out["overflow_to_sample_mapping"][feature]
                 offsets = out["offset_mapping"][feature]

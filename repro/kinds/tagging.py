@@ -40,6 +40,8 @@ class TokenClassificationKind(Kind):
 
     @staticmethod
     def model_kwargs(task: TaskData) -> dict:
+        if not task.label_names:
+            raise ValueError(f"token classification needs the tag names of {task.name}")
         names = list(task.label_names)
         return {"num_labels": len(names), "id2label": dict(enumerate(names)),
                 "label2id": {name: i for i, name in enumerate(names)}}
@@ -104,7 +106,7 @@ class TokenClassificationKind(Kind):
 
     @classmethod
     def metrics(cls, predictions, dataset: Dataset, *, language: str, scoring: str, model=None) -> dict:
-        """seqeval chunk F1 (with precision and recall) as XTREME's evaluate.py reports PAN-X and UDPOS,
+        """Seqeval chunk F1 (with precision and recall) as XTREME's evaluate.py reports PAN-X and UDPOS,
         and the per-word tag accuracy beside it.
 
         XTREME ran seqeval 0.0.12 (the version of March 2020), whose chunking of prefix-less UPOS tags

@@ -15,7 +15,7 @@ def _as_list(values, name: str) -> list:
     return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
-def accuracy(predictions: Sequence, labels: Sequence) -> float:
+def accuracy(predictions: Sequence | np.ndarray, labels: Sequence | np.ndarray) -> float:
     """Share of predictions equal to their label, compared one by one.
 
     Follows ``accuracy`` in XTREME's ``evaluate.py`` (used for XNLI, PAWS-X, Tatoeba, XCOPA),

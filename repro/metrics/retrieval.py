@@ -110,7 +110,7 @@ def _top_k(similarities: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _neighbourhoods(source: np.ndarray, target: np.ndarray, k: int):
-    """k nearest targets of each source and k nearest sources of each target, by cosine, with
+    """K nearest targets of each source and k nearest sources of each target, by cosine, with
     their similarities: the two ``knn`` searches of ``mine_bitext`` in one pass over the blocks."""
     k_forward, k_backward = min(k, len(target)), min(k, len(source))
     forward_sims = np.empty((len(source), k_forward))

@@ -44,13 +44,13 @@ def _split_tag(tag: str, seqeval_version: str) -> tuple[str, str]:
 
 
 def _chunk_ends(prev_prefix: str, prefix: str, prev_type: str, type_: str) -> bool:
-    """seqeval's ``end_of_chunk``: whether the chunk open at the previous word ends before this one."""
+    """Seqeval's ``end_of_chunk``: whether the chunk open at the previous word ends before this one."""
     return (prev_prefix in ("E", "S") or (prev_prefix, prefix) in _ENDS_BEFORE
             or (prev_prefix not in ("O", ".") and prev_type != type_))
 
 
 def _chunk_starts(prev_prefix: str, prefix: str, prev_type: str, type_: str) -> bool:
-    """seqeval's ``start_of_chunk``: whether a chunk starts at this word."""
+    """Seqeval's ``start_of_chunk``: whether a chunk starts at this word."""
     return (prefix in ("B", "S") or (prev_prefix, prefix) in _STARTS_AFTER
             or (prefix not in ("O", ".") and prev_type != type_))
 

@@ -187,7 +187,7 @@ def _train_tokenizer(texts: list[str], spec: EncoderSpec):
         processors,
         trainers,
     )
-    from transformers import XLMRobertaTokenizerFast
+    from transformers import XLMRobertaTokenizerFast  # type: ignore[attr-defined]  # lazily exported by transformers
 
     def pipeline(tok):
         tok.pre_tokenizer = pre_tokenizers.Sequence(
@@ -378,7 +378,7 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
             with atomic_directory(target) as tmp:
                 tokenizer.save_pretrained(tmp)  # before use: saved files must not carry truncation state
                 stats = {}
-                if pretrain:
+                if corpus is not None:  # the pretrained encoder; its control keeps the random weights
                     stats = _pretrain(model, tokenizer, corpus, seed, spec, tmp, progress)
                 model.save_pretrained(tmp)
                 info = {"name": target.name, "revision": embedded_model_revision(seed, pretrain, spec=spec),

@@ -94,7 +94,7 @@ def _records_from_raw(data: Mapping[str, Any], path: Path) -> dict[str, SourceRe
         if rec.origin.kind not in (ORIGIN_API, ORIGIN_SEED):
             raise SourcesFileError(f"{path}: record {key!r}: origin.kind {rec.origin.kind!r}, expected "
                                    f"{ORIGIN_API!r} or {ORIGIN_SEED!r}.")
-        if rec.relevance is None or rec.relevance.verdict not in VERDICTS:
+        if rec.relevance is None or rec.relevance_verdict not in VERDICTS:
             raise SourcesFileError(f"{path}: record {key!r}: relevance verdict must be one of {VERDICTS}.")
         out[key] = rec
     return out
@@ -128,7 +128,7 @@ def get_source(arxiv_id: str, *, path: Path | str | None = None, allow_off_topic
         raise UnknownSourceError(f"{key}: no record in {path}; run `repro sources fetch --ids {key}`.")
     rec = records[key]
     if not allow_off_topic and not rec.on_topic:
-        raise OffTopicSourceError(f"{key} is marked {rec.relevance.verdict} in {path}: {rec.relevance.reason}")
+        raise OffTopicSourceError(f"{key} is marked {rec.relevance_verdict} in {path}: {rec.relevance_reason}")
     return rec
 
 
@@ -229,7 +229,7 @@ def parse_seed_documents(seeds_dir: Path | str) -> dict[str, SeedDoc]:
 
 
 def seed_reference_ids(seeds_dir: Path | str) -> dict[str, list[str]]:
-    """seed file name -> versionless arXiv ids of its References, in order."""
+    """Seed file name -> versionless arXiv ids of its References, in order."""
     return {name: [r.arxiv_id for r in doc.references] for name, doc in parse_seed_documents(seeds_dir).items()}
 
 
@@ -255,7 +255,7 @@ def _collect_arxiv_values(node: Any, file: Path, found: dict[str, list[str]]) ->
 
 
 def claim_arxiv_ids(claims_dir: Path | str | None = None) -> dict[str, list[str]]:
-    """arXiv id -> claim files naming it, from every ``arxiv:`` (or ``arxiv_id:``) value in claims/*.yaml.
+    """ArXiv id -> claim files naming it, from every ``arxiv:`` (or ``arxiv_id:``) value in claims/*.yaml.
 
     Scalars are read as text (``yaml.BaseLoader``) so ``2003.11080`` does not become a float.
     """

@@ -67,7 +67,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         ids = args.ids or default_fetch_ids(args.sources_file, claims)
         records = fetch_sources(ids, path=args.sources_file)
         for key, rec in records.items():
-            print(f"{key}\t{rec.origin.kind}\t{rec.relevance.verdict}\t{rec.title or '(no title)'}")
+            print(f"{key}\t{rec.origin.kind}\t{rec.relevance_verdict}\t{rec.title or '(no title)'}")
         if args.fulltext:
             texts = fetch_fulltext(ids, cache_dir=args.cache_dir)
             for key, ft in texts.items():
@@ -102,9 +102,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for key, rec in sorted(records.items()):
-        print(f"{key}\t{rec.relevance.verdict}\t{rec.origin.kind}\t{rec.title or '(not identified)'}")
+        print(f"{key}\t{rec.relevance_verdict}\t{rec.origin.kind}\t{rec.title or '(not identified)'}")
         if args.reasons:
-            print(f"\t{rec.relevance.reason}")
+            print(f"\t{rec.relevance_reason}")
     return 0
 
 

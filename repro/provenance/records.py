@@ -78,6 +78,15 @@ class SourceRecord:
     field_notes: dict[str, str] = field(default_factory=dict)  # raw values not taken as facts
     extra: dict[str, Any] = field(default_factory=dict)         # unmapped metadata keys, verbatim
 
+    @property
+    def relevance_verdict(self) -> str:
+        """The relevance verdict ("unverified" until one is judged)."""
+        return self.relevance.verdict if self.relevance else "unverified"
+
+    @property
+    def relevance_reason(self) -> str:
+        return self.relevance.reason if self.relevance else "not judged yet"
+
     def __post_init__(self) -> None:
         if self.relevance is None:
             self.relevance = judge_relevance(self.arxiv_id, self.title, self.abstract)

@@ -20,18 +20,15 @@ the generalized setting (sentence 1 in language A, sentence 2 in language B) is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from datasets import Dataset
 
-TaskKind = Literal["pair_classification", "qa", "multiple_choice", "retrieval", "token_classification"]
-TASK_KINDS: tuple[str, ...] = ("pair_classification", "qa", "multiple_choice", "retrieval", "token_classification")
 
 
 @dataclass
 class TaskData:
     name: str
-    kind: TaskKind
+    kind: str  # a task kind of repro.catalog.KINDS
     # training sets by language; "en" is the zero-shot source. Other keys are translated data.
     train: dict[str, Dataset]
     # English development set (model selection happens on English only: zero-shot)

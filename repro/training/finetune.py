@@ -53,7 +53,7 @@ def synonym_table(kind: str) -> dict[str, list[str]]:
 
 def training_seed(run: RunSpec) -> int:
     """The seed of every random choice in training (a null control shifts it by ``seed_offset``)."""
-    return run.seed + int(run.hp.get("seed_offset") or 0)
+    return run.trained_seed + int(run.hp.get("seed_offset") or 0)
 
 
 def with_label_noise(train, share: float, num_labels: int, seed: int):
@@ -167,8 +167,11 @@ def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
     train = kind.encode_train(train, tokenizer, hp)
     selection = None
     if hp.get("select_on") == "english_dev" and task.dev is not None:
-        selection = EnglishDevSelection(lambda m: kind.score(m, tokenizer, task.dev, hp), catalog.kind(task.kind).selection_metric,
-                                        store.checkpoint_dir(run))
+        # jiant scores the first 500 validation examples at each selection (eval_subset)
+        dev = task.dev.select(range(min(hp["eval_subset"], len(task.dev)))) if hp.get("eval_subset") else task.dev
+        selection = EnglishDevSelection(lambda m: kind.score(m, tokenizer, dev, hp),
+                                        catalog.kind(task.kind).selection_metric, store.checkpoint_dir(run),
+                                        every=hp.get("eval_steps"))
     trainer, train_info = fit(run, store, {"model": model, "train_dataset": train,
                                            "data_collator": kind.collator(tokenizer), "processing_class": tokenizer},
                               n_train=len(train), progress=progress, selection=selection)

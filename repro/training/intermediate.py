@@ -20,7 +20,7 @@ from repro.runspec import RunSpec
 from repro.tasks.mlm_corpus import load_mlm_corpus
 from repro.training.arguments import training_arguments
 from repro.training.finetune import freeze_embeddings, last_checkpoint, layout, load_task, quiet_trainer, \
-    resolve_model_path, set_threads
+    resolve_model_path, set_threads, training_seed
 from repro.training.objectives import RecipeTrainer
 
 
@@ -38,8 +38,11 @@ class MultiTaskModel(torch.nn.Module):
         hidden = self.encoder.config.hidden_size
         self.kinds = {name: kind for name, (kind, _) in heads.items()}
         self.heads = torch.nn.ModuleDict()
-        for name, (kind, num_labels) in heads.items():
-            if kind == "pair_classification":
+        for name, (kind, labels) in heads.items():
+            num_labels = int(labels or 0)
+            if kind in ("pair_classification", "single_classification") and num_labels < 2:
+                raise ValueError(f"intermediate task {name}: a classification head needs its label names")
+            if kind in ("pair_classification", "single_classification"):
                 self.heads[name] = torch.nn.Sequential(
                     torch.nn.Dropout(0.1), torch.nn.Linear(hidden, hidden), torch.nn.Tanh(),
                     torch.nn.Dropout(0.1), torch.nn.Linear(hidden, num_labels))
@@ -69,7 +72,7 @@ class MultiTaskModel(torch.nn.Module):
             batch = {k: v.view(-1, v.shape[-1]) for k, v in batch.items()}
         hidden = self.encoder(**batch).last_hidden_state
         loss_fn = torch.nn.functional.cross_entropy
-        if kind == "pair_classification":
+        if kind in ("pair_classification", "single_classification"):
             return {"loss": loss_fn(self.heads[task](hidden[:, 0]), labels)}
         if kind == "multiple_choice":
             return {"loss": loss_fn(self.heads[task](hidden[:, 0]).view(shape[0], shape[1]), labels)}
@@ -172,17 +175,19 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     """Train the encoder on the intermediate task(s); save it for every target run that reuses it."""
     hp, sampling = run.hp, dict(run.sampling)
     set_threads(hp)
-    set_seed(run.seed)
+    set_seed(training_seed(run))
     path = resolve_model_path(run, store)
     tokenizer = AutoTokenizer.from_pretrained(path)
-    datasets, collators, heads = {}, {}, {}
+    datasets, collators = {}, {}
+    heads: dict[str, tuple[str, int | None]] = {}
     for name in run.task.split("+"):
         task = load_task(run, name)
         kind = kind_of(task)
         missing = [lang for lang in run.languages if lang not in task.train]
         if missing:
             raise ValueError(f"task {name} has no training data in {missing}; it has {sorted(task.train)}")
-        train = concatenate_datasets(sized(task.train, run.languages, sampling.get("examples"), run.seed, name))
+        parts = sized(task.train, run.languages, sampling.get("examples"), training_seed(run), name)
+        train = concatenate_datasets(parts)
         datasets[name] = kind.encode_train(train, tokenizer, hp)
         collators[name] = kind.collator(tokenizer)
         heads[name] = (task.kind, task.num_labels)
@@ -193,11 +198,11 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     freeze_embeddings(model, hp)
     sizes = {name: len(ds) for name, ds in datasets.items()}
     weights = task_weights(sizes, sampling.get("mode", "proportional"), sampling.get("temperature", 1.0))
-    args = training_arguments(hp, store.checkpoint_dir(run), run.seed, n_train=sum(sizes.values()),
+    args = training_arguments(hp, store.checkpoint_dir(run), training_seed(run), n_train=sum(sizes.values()),
                               progress=progress)
     args.remove_unused_columns = False
     batches = TaskBatches(datasets, collators, weights, args.per_device_train_batch_size,
-                          total=args.max_steps * args.gradient_accumulation_steps, seed=run.seed,
+                          total=args.max_steps * args.gradient_accumulation_steps, seed=training_seed(run),
                           rank=args.process_index, world=args.world_size)
     trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config)
     quiet_trainer(trainer, progress)

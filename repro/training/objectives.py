@@ -55,7 +55,7 @@ class RecipeTrainer(Trainer):
 
     def __init__(self, *args, objective: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.objective = objective or {"name": "plain"}
+        self.objective: dict = objective or {"name": "plain"}
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         name = self.objective["name"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from repro.embedded.logical_forms import Complex, Event, State, name_np
+from repro.embedded.logical_forms import Clause, Complex, Event, State, name_np
 from repro.embedded.sampling import (
     adj_for,
     antonym,
@@ -22,9 +22,9 @@ from repro.embedded.world import (
     THING_VERBS,
     TIMES,
     category_members,
-    category_of,
     concepts,
     places,
+    thing_category,
 )
 
 NLI_LABELS = ["entailment", "neutral", "contradiction"]
@@ -44,20 +44,20 @@ def _drop_mods(r: random.Random, e: Event, p=0.3) -> Event:
     return e
 
 
-def nli_pair(r: random.Random, label: int, kind: str) -> tuple[object, object]:
+def nli_pair(r: random.Random, label: int, kind: str) -> tuple[Event, Event]:
     """(premise, hypothesis) logical forms for one item of the given label and type."""
     e = rand_event(r)
     np = e.obj[0]
-    cat = category_of(np.noun)
+    cat = thing_category(np.noun)
     if kind == "hypernym":
         h = with_obj(e, noun="n:" + cat, form=r.randrange(3), adj=np.adj if r.random() < 0.5 else None,
                      num=np.num)
         return e, _drop_mods(r, h)
     if kind == "synonym":
-        h = synonym_variant(r, e)
-        if h is None:
+        variant = synonym_variant(r, e)
+        if variant is None:
             return nli_pair(r, label, "hypernym")
-        return e, _drop_mods(r, h, 0.2)
+        return e, _drop_mods(r, variant, 0.2)
     if kind == "drop":
         if not (e.loc or e.time or np.adj):
             e = replace(e, loc=r.choice(places()))
@@ -95,9 +95,11 @@ def nli_pair(r: random.Random, label: int, kind: str) -> tuple[object, object]:
     if kind == "negation":
         return e, _drop_mods(r, replace(e, neg=True), 0.4)
     if kind == "antonym":
-        if np.adj is None:
-            e = with_obj(e, adj=adj_for(r, cat))
-        return e, _drop_mods(r, with_obj(e, adj=antonym(r, cat, e.obj[0].adj)))
+        adj = np.adj
+        if adj is None:
+            adj = adj_for(r, cat)
+            e = with_obj(e, adj=adj)
+        return e, _drop_mods(r, with_obj(e, adj=antonym(r, cat, adj)))
     if kind == "cohyponym":
         other = r.choice([m for m in category_members(cat) if m != np.noun])
         return e, _drop_mods(r, with_obj(e, noun=other, form=r.randrange(3)))
@@ -111,7 +113,7 @@ def nli_pair(r: random.Random, label: int, kind: str) -> tuple[object, object]:
     raise ValueError(kind)
 
 
-def mnli_pair(r: random.Random, label: int) -> tuple[object, object]:
+def mnli_pair(r: random.Random, label: int) -> tuple[Clause, Clause]:
     """MNLI analog: same label space, other premises (needs, states, facts, two clauses)."""
     kind = r.random()
     if kind < 0.35:  # a need and the action it caused
@@ -124,11 +126,11 @@ def mnli_pair(r: random.Random, label: int) -> tuple[object, object]:
         if label == _ENT:
             if r.random() < 0.4:
                 return prem, st
-            return prem, with_obj(act, noun="n:" + category_of(act.obj[0].noun), adj=None, form=r.randrange(3))
+            return prem, with_obj(act, noun="n:" + thing_category(act.obj[0].noun), adj=None, form=r.randrange(3))
         if label == _CON:
             if r.random() < 0.5:
                 return prem, replace(st, neg=True)
-            other = r.choice([m for m in category_members(category_of(act.obj[0].noun)) if m != act.obj[0].noun])
+            other = r.choice([m for m in category_members(thing_category(act.obj[0].noun)) if m != act.obj[0].noun])
             return prem, with_obj(act, noun=other)
         other_state = r.choice([s for s in sorted(STATE_FORMS) if s not in (need, "cold", "happy", "sad")])
         if r.random() < 0.5:

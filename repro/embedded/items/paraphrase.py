@@ -8,7 +8,17 @@ from dataclasses import replace
 from repro.embedded.grammar import realise
 from repro.embedded.logical_forms import NP, Event, Question, name_np
 from repro.embedded.sampling import adj_for, antonym, rand_event, rand_person_event, synonym_variant, with_obj
-from repro.embedded.world import CAT_DIMS, DIMS, NAMES, THING_VERBS, category_members, category_of, concepts, places
+from repro.embedded.world import (
+    CAT_DIMS,
+    DIMS,
+    NAMES,
+    THING_VERBS,
+    category_members,
+    category_of,
+    concepts,
+    places,
+    thing_category,
+)
 
 PARAPHRASE_LABELS = ["not_paraphrase", "paraphrase"]
 DUPLICATE_LABELS = ["not_duplicate", "duplicate"]
@@ -16,7 +26,7 @@ DUPLICATE_LABELS = ["not_duplicate", "duplicate"]
 
 def _coordinated_event(r: random.Random) -> Event:
     e = rand_event(r, p_num=0.0, p_adj=0.0)
-    cat = category_of(e.obj[0].noun)
+    cat = thing_category(e.obj[0].noun)
     n1, n2 = r.sample([m for m in category_members(cat)], 2)
     dims = CAT_DIMS[cat]
     dim = r.choice(dims)
@@ -54,11 +64,13 @@ def paws_pair(r: random.Random, label: int) -> tuple[Event, Event]:
         h = replace(e, obj=(replace(o1, adj=o2.adj), replace(o2, adj=o1.adj)))
     else:
         np = e.obj[0]
-        cat = category_of(np.noun)
+        cat = thing_category(np.noun)
         if r.random() < 0.5:
-            if np.adj is None:
-                e = with_obj(e, adj=adj_for(r, cat))
-            h = with_obj(e, adj=antonym(r, cat, e.obj[0].adj))
+            adj = np.adj
+            if adj is None:
+                adj = adj_for(r, cat)
+                e = with_obj(e, adj=adj)
+            h = with_obj(e, adj=antonym(r, cat, adj))
         else:
             h = with_obj(e, noun=r.choice([m for m in category_members(cat) if m != np.noun]))
     if e.loc and r.random() < 0.4:
@@ -89,7 +101,7 @@ def qqp_pair(r: random.Random, label: int) -> tuple[Question, Question]:
                 other = r.choice([n for n in NAMES if "@" + n != e.subj.noun])
                 q2 = Question(target, replace(e, subj=name_np(other)))
             elif kind == "obj":
-                cat = category_of(e.obj[0].noun)
+                cat = thing_category(e.obj[0].noun)
                 other = r.choice([m for m in category_members(cat) if m != e.obj[0].noun])
                 q2 = Question(target, with_obj(e, noun=other))
             elif kind == "loc":

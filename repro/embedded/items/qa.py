@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from typing import TypeAlias
 
 from repro.embedded.grammar import realise, realiser, render
-from repro.embedded.logical_forms import NP, Event, Has, Lives, Question, State, name_np
+from repro.embedded.logical_forms import NP, Clause, Event, Has, Lives, Question, State, name_np
 from repro.embedded.sampling import other_form, rand_event
-from repro.embedded.world import NAMES, category_of, world_facts
+from repro.embedded.world import NAMES, category_of, thing_category, world_facts
+
+# (context facts, question, index of the answering fact, answer tag)
+QAItem: TypeAlias = tuple[list[Clause], Question, int, str]
 
 
 def _answers(fact: Event, q_event: Event, qtype: str) -> bool:
@@ -24,7 +28,7 @@ def _answers(fact: Event, q_event: Event, qtype: str) -> bool:
     return fact.obj[0].noun == noun or category_of(fact.obj[0].noun) == noun[2:]
 
 
-def qa_item(r: random.Random, n_facts: int, extra_facts: bool) -> tuple[list, Question, int, str]:
+def qa_item(r: random.Random, n_facts: int, extra_facts: bool) -> QAItem:
     """(context facts, question, index of the answering fact, answer tag)."""
     while True:
         subjects = r.sample(NAMES, r.choice([1, 1, 2]))
@@ -52,7 +56,7 @@ def qa_item(r: random.Random, n_facts: int, extra_facts: bool) -> tuple[list, Qu
         if qtype == "what":
             qnp = np
         elif ref < 0.45:
-            qnp = NP("n:" + category_of(np.noun), num=np.num, form=r.randrange(3), definite=True)
+            qnp = NP("n:" + thing_category(np.noun), num=np.num, form=r.randrange(3), definite=True)
         elif ref < 0.7:
             alt = other_form(r, np.noun, np.form)
             qnp = replace(np, form=alt if alt is not None else np.form, adj=None, definite=True)
@@ -64,13 +68,14 @@ def qa_item(r: random.Random, n_facts: int, extra_facts: bool) -> tuple[list, Qu
             q_event = replace(q_event, loc=None)
         if sum(_answers(f, q_event, qtype) for f in facts) != 1:
             continue
-        context = list(facts)
+        context: list[Clause] = list(facts)
         tag = {"howmany": "num", "where": "loc", "what": "obj"}[qtype]
         if extra_facts:  # squad analog: facts about the people as well, and questions about them
             name = subjects[0]
             person = world_facts()["people"][name]
-            people_facts = [State(name_np(name), pred=NP(person["job"])), Lives(name_np(name), "@" + person["city"]),
-                            Has(name_np(name), person["age"], "n:year")]
+            people_facts: list[Clause] = [State(name_np(name), pred=NP(person["job"])),
+                                          Lives(name_np(name), "@" + person["city"]),
+                                          Has(name_np(name), person["age"], "n:year")]
             k = r.randint(1, 2)
             for f in r.sample(people_facts, k):
                 context.insert(r.randrange(len(context) + 1), f)
@@ -84,13 +89,18 @@ def qa_item(r: random.Random, n_facts: int, extra_facts: bool) -> tuple[list, Qu
         return context, Question(qtype, q_event), context.index(target_fact), tag
 
 
-def qa_rows(items, lang: str, prefix: str) -> dict[str, list]:
+def qa_rows(items: list[QAItem], lang: str, prefix: str) -> dict[str, list]:
     """QA rows of ``items`` in ``lang``: the context is the facts' sentences joined by spaces, the
     answer the span of the answering fact that carries the answer tag."""
     rz = realiser(lang)
-    rows = {"id": [], "question": [], "context": [], "answers": []}
+    ids: list[str] = []
+    questions: list[str] = []
+    contexts: list[str] = []
+    answers: list[dict[str, list[str] | list[int]]] = []
     for i, (facts, q, t, tag) in enumerate(items):
-        parts, start = [], None
+        parts: list[str] = []
+        start: int | None = None
+        answer = ""
         pos = 0
         for j, f in enumerate(facts):
             text, spans = render(lang, rz.clause(f))
@@ -99,10 +109,12 @@ def qa_rows(items, lang: str, prefix: str) -> dict[str, list]:
                 start, answer = pos + s, text[s:e_]
             parts.append(text)
             pos += len(text) + 1
+        if start is None:
+            raise ValueError(f"item {i} answers with fact {t}, which does not exist; expected 0 <= t < {len(facts)}")
         context = " ".join(parts)
         assert context[start : start + len(answer)] == answer
-        rows["id"].append(f"{prefix}-{i}")
-        rows["question"].append(realise(q, lang))
-        rows["context"].append(context)
-        rows["answers"].append({"text": [answer], "answer_start": [start]})
-    return rows
+        ids.append(f"{prefix}-{i}")
+        questions.append(realise(q, lang))
+        contexts.append(context)
+        answers.append({"text": [answer], "answer_start": [start]})
+    return {"id": ids, "question": questions, "context": contexts, "answers": answers}

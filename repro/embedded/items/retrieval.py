@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 
-from repro.embedded.logical_forms import NP, Complex, Has, State, name_np
+from repro.embedded.logical_forms import NP, Clause, Complex, Has, State, name_np
 from repro.embedded.sampling import need_action, rand_event, rand_person_event
 from repro.embedded.world import NAMES, NEEDS, PARTS, STATE_FORMS
 
 
-def retrieval_lf(r: random.Random):
+def retrieval_lf(r: random.Random) -> Clause:
     """One sentence to retrieve: an event, a person event, a need and its action, a numeric fact or a state."""
     k = r.random()
     if k < 0.55:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from repro.embedded.logical_forms import NP, Has, Lives, State, name_np
+from repro.embedded.logical_forms import NP, Clause, Has, Lives, State, name_np
 from repro.embedded.sampling import need_and_action, rand_event, rand_person_event
 from repro.embedded.world import CITIES, NAMES, STATE_FORMS, world_facts
 
@@ -17,7 +17,7 @@ def _maybe_surname(r: random.Random, np: NP) -> NP:
     return replace(np, noun=f"{np.noun} {r.choice(SURNAMES)}") if r.random() < 0.3 else np
 
 
-def tagging_lf(r: random.Random):
+def tagging_lf(r: random.Random) -> Clause:
     """One declarative sentence about people, things, places and cities."""
     name, city = r.choice(NAMES), "@" + r.choice(CITIES)
     person = _maybe_surname(r, name_np(name))

@@ -88,8 +88,9 @@ def dataset_requirements(name: str, languages: Sequence[str] | None = None,
 def hub_task_revision(name: str) -> str:
     """Identifies every dataset revision a task reads (its own, its train_from and translations sources')."""
     sources = _sources_for(name)
-    if get_source(name).translations_from:
-        sources.append(get_source(get_source(name).translations_from))
+    translations = get_source(name).translations_from
+    if translations:
+        sources.append(get_source(translations))
     return "+".join(dict.fromkeys(f"{s.dataset_id}@{s.revision}" for s in sources))
 
 
@@ -275,7 +276,9 @@ def load_hub_task(name: str, *, data_root: Path | None = None, languages: list[s
                 train[lang] = norm(_split(raw_configs[lang], source, "train", source.configs[lang]),
                                    source, "train", lang)
         for lang, dd in translated.items():  # machine-translated training sets from another dataset
-            train[lang] = norm(_split(dd, translations, "train", translations.configs[lang]), translations, "train", lang)
+            assert translations is not None  # translated holds something only when there is a source
+            split = _split(dd, translations, "train", translations.configs[lang])
+            train[lang] = norm(split, translations, "train", lang)
         train = {lang: _truncate(ds, max_examples) for lang, ds in train.items()}
         dev = _truncate(dev, max_examples)
 
@@ -424,10 +427,11 @@ def dataset_cached(dataset_id: str, config: str | None, revision: str, cache_dir
     """Whether the dataset config loads from the local caches alone (no network)."""
     import datasets
 
+    missing: tuple[type[BaseException], ...] = (*network_error_types(), FileNotFoundError, ValueError)
     try:
         with hub_offline():
             datasets.load_dataset(dataset_id, config, revision=revision,
                                   cache_dir=str(cache_dir) if cache_dir else None)
-    except (*network_error_types(), FileNotFoundError, ValueError):
+    except missing:
         return False
     return True

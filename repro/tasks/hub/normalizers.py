@@ -14,7 +14,6 @@ from typing import Any
 from repro.catalog.hub_sources import ENGLISH_CODES, HubTaskSource
 
 
-
 def _features(kind: str):
     from datasets import Features, List, Value
 
@@ -67,7 +66,15 @@ def _label_converter(ds, column: str, label_names: Sequence[str] | None, where: 
     return convert
 
 
-def _require(ds, columns: Sequence[str], where: str) -> None:
+def _column(source: HubTaskSource, name: str) -> str:
+    """The dataset's column for a normalised one (a clear error where the definition lacks it)."""
+    column = source.columns.get(name)
+    if not column:
+        raise ValueError(f"{source.name}: its definition maps no column to {name!r}")
+    return column
+
+
+def _require(ds, columns: Sequence[str | None], where: str) -> None:
     absent = [c for c in columns if c and c not in ds.column_names]
     if absent:
         raise ValueError(f"{where}: missing column(s) {absent}; the dataset has {ds.column_names}")
@@ -87,10 +94,10 @@ def _finish(ds, fn, kind: str, n_labels: int | None, drop_invalid: bool):
 
 def _norm_pair(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
     where = f"{source.name} ({source.dataset_id})"
-    s1, s2 = source.columns["sentence1"], source.columns.get("sentence2")
+    s1, s2 = _column(source, "sentence1"), source.columns.get("sentence2")
     _require(ds, [s1, s2], where)
-    conv = _label_converter(ds, source.columns.get("label", "label"), source.label_names, where)
-    label_col = source.columns.get("label", "label")
+    label_col = source.columns.get("label") or "label"
+    conv = _label_converter(ds, label_col, source.label_names, where)
 
     def fn(batch):
         n = len(batch[s1])
@@ -103,8 +110,8 @@ def _norm_pair(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True)
 
 def _norm_qa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
     where = f"{source.name} ({source.dataset_id})"
-    cols = source.columns
-    _require(ds, [cols["id"], cols["question"], cols["context"], cols["answers"]], where)
+    cols = {name: _column(source, name) for name in ("id", "question", "context", "answers")}
+    _require(ds, list(cols.values()), where)
 
     def fn(batch):
         answers = []
@@ -176,7 +183,7 @@ def _lang_code(value) -> str:
 
 
 def _norm_retrieval(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
-    """Source sentence in the test language, target in English; line ends stripped.
+    r"""Source sentence in the test language, target in English; line ends stripped.
 
     google/xtreme's script read Tatoeba line by line (sentences may keep their "\n") and, in some
     versions, stored BUCC's sentence ids ("de-000000123") as source_lang / target_lang.
@@ -233,8 +240,10 @@ def _norm_tagging(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = Tr
     """Words and one tag index per word; a sentence with no words, a tag per word missing or a tag
     outside the tag set is dropped (and counted)."""
     where = f"{source.name} ({source.dataset_id})"
-    tokens_col, tags_col = source.columns["tokens"], source.columns["tags"]
+    tokens_col, tags_col = _column(source, "tokens"), _column(source, "tags")
     _require(ds, [tokens_col, tags_col], where)
+    if not source.label_names:
+        raise ValueError(f"{where}: a tagging source needs its tag names (label_names)")
     convert = _tag_converter(ds, tags_col, source.label_names, where)
     n_tags = len(source.label_names)
 
@@ -282,7 +291,8 @@ def _norm_swag(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True)
 
     def fn(batch):
         return {"context": batch["sent1"],
-                "endings": [[f"{head} {e}" for e in row] for head, *row in zip(batch["sent2"], *(batch[e] for e in endings))],
+                "endings": [[f"{head} {e}" for e in row]
+                            for head, *row in zip(batch["sent2"], *(batch[e] for e in endings))],
                 "label": [conv(v) for v in batch["label"]]}
 
     return _finish(ds, fn, "multiple_choice", 4, drop_invalid)

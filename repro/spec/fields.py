@@ -1,27 +1,17 @@
-"""Claim specs: the YAML schema under ``claims/`` and its loader.
+"""The parts of a spec: recipes (models, intermediate stages, fine-tuning objectives and their
+hyperparameters), what is measured (targets, averaging, readings, attacks) and what is expected.
 
-Three kinds of spec share one file format (a YAML mapping with a ``specs:`` list):
-
-- ``claim``: a reported number to check (baseline recipe vs treatment recipe);
-- ``hypothesis``: a research question with no published number, an expected direction;
-- ``background``: a definitional or context statement, grounded in its source, never run.
-
-Every problem is an error that names the file, the spec id and the field; nothing is skipped.
+Allowed values come from the catalogue (repro.catalog); every model forbids unknown fields.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from repro import catalog
-from repro.io import claims_dir
 
-ARXIV_ID = r"^\d{4}\.\d{4,5}$"
 SPEC_ID = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 
 
@@ -36,42 +26,6 @@ class SpecError(Exception):
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-# --- provenance -------------------------------------------------------------------------------
-
-
-class Extraction(Strict):
-    """One seed document's extraction of the statement, as the seed printed it."""
-
-    seed: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")
-    text: str = Field(min_length=1)
-    verified: bool
-    confidence: float = Field(ge=0.0, le=1.0)
-
-
-class Source(Strict):
-    arxiv: str = Field(pattern=ARXIV_ID)
-    version: str = Field(pattern=r"^v\d+$")
-    quote: str = Field(min_length=1)
-    location: str = "unconfirmed"  # e.g. "abstract", "Table 2", or "unconfirmed"
-    extractions: list[Extraction] = Field(default_factory=list)
-    unconfirmed: list[str] = Field(default_factory=list)
-    hyperparameters_from: str | None = None
-
-    @field_validator("arxiv", mode="before")
-    @classmethod
-    def _arxiv_as_text(cls, value):
-        # YAML reads 2104.08645 as a float and would drop trailing zeros: insist on a string.
-        if not isinstance(value, str):
-            raise ValueError("write the arXiv id as a quoted string, e.g. '2104.08645'")
-        match = re.match(r"^(\d{2})(\d{2})\.(\d+)$", value)
-        if match:
-            year, month, number = int(match[1]), int(match[2]), match[3]
-            if not 1 <= month <= 12:
-                raise ValueError(f"arXiv id {value!r} has month {month:02d}; expected YYMM.NNNNN")
-            if (year, month) >= (15, 1) and len(number) != 5:
-                raise ValueError(f"arXiv ids since 2015 have five digits after the dot; got {value!r}")
-        return value
 
 
 # --- recipes ----------------------------------------------------------------------------------
@@ -299,12 +253,6 @@ class Expected(Strict):
         return self
 
 
-class SpecBase(Strict):
-    id: str = Field(pattern=SPEC_ID)
-    title: str = Field(min_length=1)
-    source: Source
-    notes: str | None = None
-
 
 class Averaging(Strict):
     include_english: bool = False
@@ -377,167 +325,3 @@ class Reading(Strict):
         return model
 
 
-class Runnable(Strict):
-    """What every spec that trains shares: targets, setting, the two recipes, seeds."""
-
-    targets: list[Target] = Field(min_length=1)
-    setting: Literal["zero_shot", "generalized"] = "zero_shot"
-    averaging: Averaging = Averaging()
-    baseline: Recipe
-    treatment: Treatment
-    seeds: int = Field(default=3, ge=1, le=20)
-    # an ambiguous sentence read several ways; empty: the spec's own fields are its only reading
-    readings: list[Reading] = Field(default_factory=list)
-    attack: Attack | None = None  # measure the metric under this perturbation (robustness questions)
-
-    @model_validator(mode="after")
-    def _generalized_needs_pairs(self):
-        settings = {self.setting} | {r.setting for r in self.readings if r.setting}
-        if "generalized" in settings:
-            bad = [t.task for t in self.targets if catalog.task(t.task).kind != "pair_classification"]
-            if bad:
-                raise ValueError(
-                    f"setting 'generalized' needs sentence-pair targets (xnli, pawsx); got {bad}"
-                )
-        # the label is only a display name: two recipes that differ in nothing else are the same
-        if self.baseline.model_dump(exclude={"label"}) == self.treatment.model_dump(exclude={"label"}):
-            raise ValueError("baseline and treatment are the same recipe: nothing to compare")
-        names = [r.name for r in self.readings]
-        if len(names) != len(set(names)):
-            raise ValueError(f"reading names must be unique; got {names}")
-        return self
-
-    def reading_list(self) -> list[Reading]:
-        """The readings to plan and judge: the spec's own, or one per declared reading."""
-        return self.readings or [Reading(name="as-written", description="the spec as written")]
-
-
-class Claim(SpecBase, Runnable):
-    kind: Literal["claim"]
-    reported: Reported
-    tolerance: float = Field(gt=0)
-
-
-class Hypothesis(SpecBase, Runnable):
-    kind: Literal["hypothesis"]
-    question: str = Field(min_length=1)
-    expected: Expected
-    seed_document: str | None = None
-
-
-class Background(SpecBase):
-    kind: Literal["background"]
-    statement: str = Field(min_length=1)
-
-
-class Control(Runnable):
-    """A check of the suite itself whose answer is known by construction (a planted effect, or a
-    change that cannot matter): judged on every profile, shown apart from the papers' claims."""
-
-    kind: Literal["control"]
-    id: str = Field(pattern=SPEC_ID)
-    title: str = Field(min_length=1)
-    rationale: str = Field(min_length=1)  # why the answer is known
-    notes: str | None = None
-    expected: Expected
-    seeds: int = Field(default=5, ge=2, le=20)  # the profile's seed count does not override it
-
-
-Spec = Annotated[Union[Claim, Hypothesis, Background, Control], Field(discriminator="kind")]
-
-
-class SpecFile(Strict):
-    specs: list[Spec] = Field(min_length=1)
-
-
-# --- loading ----------------------------------------------------------------------------------
-
-
-def _field_path(loc: tuple) -> str:
-    # pydantic adds the union tag to the location ("baseline.finetune.objective.adversarial.epsilon");
-    # keep the data path a user can find in the YAML.
-    tags = {"claim", "hypothesis", "background", "control", "recipe", "selection", "plain", "adversarial", "random_perturbation",
-            "data_augmentation"}
-    parts = [str(p) for p in loc if not (isinstance(p, str) and p in tags)]
-    return ".".join(parts) or "(top level)"
-
-
-def _describe(error: dict) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "unknown field (not in the schema; check the spelling)"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "union_tag_invalid":
-        ctx = error.get("ctx", {})
-        return f"unknown {ctx.get('discriminator', 'kind')} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return f"missing the '{'kind' if 'kind' in error['msg'] else 'name'}' field that says which kind this is"
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return f"{message} (got {error.get('input')!r})" if "input" in error and not isinstance(
-        error.get("input"), (dict, list)) else message
-
-
-def parse_file(path: Path) -> list[Claim | Hypothesis | Background]:
-    """Parse and validate one YAML file; raise SpecError with every problem found in it."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError([f"{path}: not valid YAML: {exc}"]) from exc
-    except OSError as exc:
-        raise SpecError([f"{path}: cannot read: {exc}"]) from exc
-    if not isinstance(raw, dict) or "specs" not in raw:
-        raise SpecError([f"{path}: expected a mapping with a 'specs:' list at the top level"])
-    items = raw["specs"]
-    if not isinstance(items, list) or not items:
-        raise SpecError([f"{path}: 'specs' must be a non-empty list"])
-    # keys starting with "x-" hold YAML anchors shared by several specs (as in docker-compose)
-    extra = sorted(k for k in raw if k != "specs" and not str(k).startswith("x-"))
-    problems = [f"{path}: unknown top-level field(s) {extra}; expected 'specs' (and 'x-' anchor blocks)"] if extra else []
-    specs = []
-    for index, item in enumerate(items):
-        spec_id = item.get("id", f"#{index}") if isinstance(item, dict) else f"#{index}"
-        try:
-            specs.append(SpecFile.model_validate({"specs": [item]}).specs[0])
-        except ValidationError as exc:
-            for error in exc.errors():
-                loc = error["loc"][2:]  # drop ("specs", 0)
-                if error["type"].startswith("union_tag"):
-                    loc = (*loc, error.get("ctx", {}).get("discriminator", "'kind'").strip("'"))
-                problems.append(f"{path}: {spec_id}: {_field_path(loc)}: {_describe(error)}")
-    if problems:
-        raise SpecError(problems)
-    return specs
-
-
-def load_specs(paths: list[Path] | None = None) -> list[Claim | Hypothesis | Background]:
-    """Load every spec from the given files or folders (default: the project's claims/); ids must be unique."""
-    files: list[Path] = []
-    for path in [Path(p) for p in (paths or [claims_dir()])]:
-        if path.is_dir():
-            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise SpecError([f"{path}: no such file or folder"])
-    problems: list[str] = []
-    specs: list = []
-    seen: dict[str, Path] = {}
-    for file in files:
-        try:
-            parsed = parse_file(file)
-        except SpecError as exc:
-            problems.extend(exc.problems)
-            continue
-        for spec in parsed:
-            if spec.id in seen:
-                problems.append(f"{file}: {spec.id}: id: duplicate id, already defined in {seen[spec.id]}")
-            else:
-                seen[spec.id] = file
-                specs.append(spec)
-    if problems:
-        raise SpecError(problems)
-    return specs
