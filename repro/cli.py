@@ -129,9 +129,11 @@ def cmd_plan(args) -> int:
     import pandas as pd
 
     rows = pd.DataFrame([{
-        "stage": r["stage"], "model": r["model"].split("/")[-1], "task": r["task"],
+        "stage": r["stage"], "model": r["model"].split("/")[-1], "task": r["task"], "source": r["source"],
         "languages": ",".join(r["languages"]) if len(r["languages"]) <= 4 else f"{len(r['languages'])} languages",
         "examples": r["examples"], "steps": r["steps"], "GPU-h": r["gpu_hours"]} for r in summary["runs"]])
+    for column in ("examples", "steps"):  # whole numbers, "-" where a run has none (retrieval)
+        rows[column] = rows[column].map(lambda v: "-" if v is None or v != v else f"{int(v):,}")
     gpu = session.profile.model_source == "hub"
     print(f"profile {session.profile.name}: {len(session.runs)} unique runs "
           f"({summary['total']['naive_runs']} if every spec trained its own)")

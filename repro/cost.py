@@ -46,12 +46,19 @@ class RunCost:
     train_tokens: float
     eval_tokens: float
     flops: float
+    data: str = ""  # the run's task revision: which datasets at which commits
 
     def gpu_hours(self, gpu: str = DEFAULT_GPU, mfu: float = DEFAULT_MFU) -> float:
         return gpu_hours(self.flops, gpu, mfu)
 
     def to_json(self, gpu: str = DEFAULT_GPU, mfu: float = DEFAULT_MFU) -> dict:
-        return {**asdict(self), "gpu_hours": self.gpu_hours(gpu, mfu)}
+        return {**asdict(self), "gpu_hours": self.gpu_hours(gpu, mfu), "source": self.source}
+
+    @property
+    def source(self) -> str:
+        """The datasets a run reads, without their revisions ("facebook/xnli", or "embedded")."""
+        return self.data.split("@")[0] if "+" not in self.data else "+".join(
+            sorted({part.split("@")[0] for part in self.data.split("+")}))
 
 
 def gpu_hours(flops: float, gpu: str = DEFAULT_GPU, mfu: float = DEFAULT_MFU) -> float:
@@ -106,9 +113,12 @@ def run_cost(run: RunSpec) -> RunCost:
     if run.stage == "encode":
         eval_tokens = sum(2 * _test_tokens(n, run.task_source, cap) for n in names)  # both sides of each pair
         return RunCost(run.key, run.stage, run.model.name, run.task, (), None, None, 0.0, eval_tokens,
-                       2 * params * eval_tokens)
+                       2 * params * eval_tokens, run.task_revision)
     copies = int(run.objective_config.get("copies", 1)) if run.objective_config.get("name") == "data_augmentation" else 1
     per_task = {n: _train_examples(n, run.task_source) * len(languages) * copies for n in names}
+    drawn = dict(run.sampling).get("examples")  # size-matched arms: each task draws this many examples
+    if drawn:
+        per_task = {n: min(count, int(drawn)) for n, count in per_task.items()}
     examples = sum(per_task.values())
     batch = int(hp.get("batch_size") or 32)
     if hp.get("max_steps"):
@@ -125,7 +135,7 @@ def run_cost(run: RunSpec) -> RunCost:
         eval_tokens += math.ceil(steps / every) * subset * _mean_tokens(names[0], cap)
     flops = 6 * params * train_tokens * passes + 2 * params * eval_tokens
     return RunCost(run.key, run.stage, run.model.name, run.task, languages, examples, steps, train_tokens,
-                   eval_tokens, flops)
+                   eval_tokens, flops, run.task_revision)
 
 
 def summarize(plans: list, runs: list[RunSpec], *, gpu: str = DEFAULT_GPU, mfu: float = DEFAULT_MFU) -> dict:
