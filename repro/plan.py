@@ -211,7 +211,8 @@ def _target_run(recipe: Recipe, target: str, profile: Profile, seed: int, model:
     if not catalog.kind_of_task(target).trainable:
         # retrieval has no training data: score the encoder (or the intermediate checkpoint) directly
         retrieval = recipe.retrieval
-        hp: dict[str, object] = {**profile.extra, "layer": retrieval.layer, "pooling": retrieval.pooling,
+        hp: dict[str, object] = {**profile.extra, "layer": profile.retrieval_layer(retrieval.layer, recipe.model),
+                                 "pooling": retrieval.pooling,
               "max_length": profile.max_length or retrieval.max_length}
         if attacks:
             hp["attacks"] = attacks

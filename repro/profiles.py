@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from repro import catalog
 from repro.embedded import EMBEDDED_LANGUAGES
 from repro.languages import load_languages, low_resource
+from repro.models import embedded_variant
 from repro.spec import Hyperparameters
 
 # Which real languages map to the embedded benchmark's low-resource languages on a scaled profile:
@@ -62,6 +63,16 @@ class Profile:
             return catalog.task(task).embedded
         source = catalog.hub_source(task)
         return source.name if source is not None else None
+
+    def retrieval_layer(self, layer: int, model: str) -> int:
+        """The encoder layer retrieval reads on this profile: the spec's on the real model; on the
+        embedded encoder the layer at the same relative depth (layer 14 of XLM-R Large's 24 is layer
+        1 of the tiny encoder's 2), so a scaled profile exercises the same code path."""
+        if self.model_source != "embedded" or layer < 0:
+            return layer
+        depth = embedded_variant(self.embedded_model)[0].num_hidden_layers
+        real = catalog.HUB_MODELS[model].layers
+        return max(1, min(depth, round(layer * depth / real)))
 
     def served_task(self, task: str) -> str:
         """:meth:`resolve_task` for a task the caller knows the profile serves (an error otherwise)."""

@@ -30,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from repro.attacks.words import perturb_text, perturb_tokens, table_attack
+from repro.hub_access import MissingResourceError
+from repro.io import cache_root
 
 MUSE_URL = "https://dl.fbaipublicfiles.com/arrival/dictionaries/{src}-{tgt}.txt"
 # MUSE data/get_evaluation.sh: en-<lg> and <lg>-en are published for each of these
@@ -103,11 +105,7 @@ def muse_cache_path(src: str, tgt: str, cache_dir: str | os.PathLike | None = No
     """Where the ``src``-``tgt`` dictionary is expected: ``<cache>/muse/<src>-<tgt>.txt``."""
     _check_language(src)
     _check_language(tgt)
-    if cache_dir is None:
-        from repro.prefetch import default_cache_dir
-
-        cache_dir = default_cache_dir()
-    return Path(cache_dir) / "muse" / f"{src}-{tgt}.txt"
+    return Path(cache_dir if cache_dir is not None else cache_root()) / "muse" / f"{src}-{tgt}.txt"
 
 
 def muse_dictionary_path(src: str, tgt: str, cache_dir: str | os.PathLike | None = None) -> Path:
@@ -119,8 +117,6 @@ def muse_dictionary_path(src: str, tgt: str, cache_dir: str | os.PathLike | None
     path = muse_cache_path(src, tgt, cache_dir)
     if path.is_file():
         return path
-    from repro.hub_access import MissingResourceError
-
     url = muse_url(src, tgt)
     published = "" if muse_pair_published(src, tgt) else (
         f"; note that MUSE publishes no {src}-{tgt} dictionary (only English to and from "

@@ -35,6 +35,8 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from repro.tasks.synonyms import counterfitted_table
+
 # language code -> what the synonym table is; only English has a real one
 SYNONYM_TABLE_LANGUAGES: dict[str, str] = {
     "en": "counter-fitted neighbours of Robust-XLT (uclanlp/Robust-XLT counterfitted_neighbors.json)",
@@ -157,6 +159,4 @@ def synonym_table_for(language: str, cache_dir: str | os.PathLike | None = None,
             f"{sorted(SYNONYM_TABLE_LANGUAGES)} ({SYNONYM_TABLE_LANGUAGES['en']}); "
             "pass a word -> [neighbours] mapping of your own as the attack's resource"
         )
-    from repro.tasks.synonyms import counterfitted_table
-
     return counterfitted_table(cache_dir, download=download)

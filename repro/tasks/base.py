@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datasets import Dataset
 
 
-
 @dataclass
 class TaskData:
     name: str

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from repro.catalog.hub_sources import HUB_TASKS, HubTaskSource
+from repro.catalog.tasks import TASKS
 from repro.hub_access import MissingResourceError, describe_dataset, hub_offline, hub_reachable, network_error_types
 from repro.tasks.base import TaskData
 from repro.tasks.hub.normalizers import NORMALIZERS
@@ -53,9 +54,7 @@ def _sources_for(name: str) -> list[HubTaskSource]:
 def training_languages(name: str) -> tuple[str, ...]:
     """The languages a hub task has training data in: English, its own translated training sets, and
     those of its ``translations_from`` source (empty for a task the full profile cannot load)."""
-    from repro import catalog
-
-    definition = catalog.TASKS.get(name)
+    definition = TASKS.get(name)
     key = definition.hub if definition else name
     if key not in HUB_TASKS or not HUB_TASKS[key].supported:
         return ()
