@@ -28,7 +28,7 @@ from repro.hub_access import (
 )
 from repro.models.hub import MODEL_DOWNLOAD_PATTERNS, model_cached, resolve_model
 from repro.tasks import mlm_corpus, synonyms
-from repro.tasks.hub import dataset_cached, dataset_requirements
+from repro.tasks.hub import dataset_cached, dataset_requirements, revisions
 
 # --- what the full profile needs ---------------------------------------------------------------
 
@@ -100,6 +100,9 @@ def prefetch(task_names: Iterable[str], model_names: Iterable[str], *, synonyms_
         label = describe_dataset(dataset_id, config, revision)
         log(f"prefetch: {label}")
         try:
+            if not revisions.resolved_commit(dataset_id, revision):
+                # an unpinned branch: record the commit it points to now, which keys the runs on it
+                revisions.record_commit(dataset_id, revision, revisions.resolve_online(dataset_id, revision))
             datasets.load_dataset(dataset_id, config, revision=revision)
         except network_errors as exc:
             failed.append(f"{label}: {type(exc).__name__}: {exc}")

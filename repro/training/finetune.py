@@ -178,7 +178,14 @@ def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
     started = time.perf_counter()
     metrics = kind.evaluate(trainer.model, tokenizer, task, hp, attacks=hp.get("attacks"),
                             resources=attack_resources, seed=training_seed(run))
-    return {**metrics, "train": train_info, "eval_seconds": time.perf_counter() - started}
+    return {**metrics, "train": train_info, "eval_seconds": time.perf_counter() - started,
+            "provenance": provenance(run, task)}
+
+
+def provenance(run: RunSpec, *tasks: TaskData) -> dict:
+    """The data and model commits a run really read (for an unpinned dataset, the commit its
+    download resolved to), recorded in the result beside the RunSpec's planned revisions."""
+    return {"data": [task.revision for task in tasks], "model": f"{run.model.name}@{run.model.revision}"}
 
 
 def last_checkpoint(directory: Path) -> str | None:
@@ -193,4 +200,4 @@ def encode(run: RunSpec, store, *, progress: bool = True) -> dict:
     set_threads(run.hp)
     path = resolve_model_path(run, store)
     tokenizer = AutoTokenizer.from_pretrained(path)
-    return evaluate_retrieval(path, tokenizer, task, run.hp)
+    return {**evaluate_retrieval(path, tokenizer, task, run.hp), "provenance": provenance(run, task)}

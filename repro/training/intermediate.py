@@ -19,8 +19,17 @@ from repro.kinds import kind_of
 from repro.runspec import RunSpec
 from repro.tasks.mlm_corpus import load_mlm_corpus
 from repro.training.arguments import training_arguments
-from repro.training.finetune import freeze_embeddings, last_checkpoint, layout, load_task, quiet_trainer, \
-    resolve_model_path, set_threads, training_seed
+from repro.training.finetune import (
+    freeze_embeddings,
+    last_checkpoint,
+    layout,
+    load_task,
+    provenance,
+    quiet_trainer,
+    resolve_model_path,
+    set_threads,
+    training_seed,
+)
 from repro.training.objectives import RecipeTrainer
 
 
@@ -180,8 +189,10 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(path)
     datasets, collators = {}, {}
     heads: dict[str, tuple[str, int | None]] = {}
+    loaded = []
     for name in run.task.split("+"):
         task = load_task(run, name)
+        loaded.append(task)
         kind = kind_of(task)
         missing = [lang for lang in run.languages if lang not in task.train]
         if missing:
@@ -213,7 +224,8 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     if args.process_index == 0:  # rank 0 writes
         _save_encoder(model, tokenizer, store.encoder_dir(run))
     return {"train": {"steps": output.global_step, "loss": output.training_loss, "seconds": seconds,
-                      "task_sizes": sizes, "task_weights": weights, "resumed_from": resume, **layout(trainer)}}
+                      "task_sizes": sizes, "task_weights": weights, "resumed_from": resume, **layout(trainer)},
+            "provenance": provenance(run, *loaded)}
 
 
 def _save_encoder(model: MultiTaskModel, tokenizer, target: Path) -> None:

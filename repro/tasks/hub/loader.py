@@ -22,6 +22,7 @@ from repro.catalog.tasks import TASKS
 from repro.hub_access import MissingResourceError, describe_dataset, hub_offline, hub_reachable, network_error_types
 from repro.tasks.base import TaskData
 from repro.tasks.hub.normalizers import NORMALIZERS
+from repro.tasks.hub.revisions import describe as describe_revision
 
 
 def supported_tasks() -> list[str]:
@@ -90,7 +91,7 @@ def hub_task_revision(name: str) -> str:
     translations = get_source(name).translations_from
     if translations:
         sources.append(get_source(translations))
-    return "+".join(dict.fromkeys(f"{s.dataset_id}@{s.revision}" for s in sources))
+    return "+".join(dict.fromkeys(describe_revision(s.dataset_id, s.revision) for s in sources))
 
 
 # --- loading -----------------------------------------------------------------------------------
