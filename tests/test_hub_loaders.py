@@ -496,8 +496,9 @@ def test_udpos_configs_are_named_by_language_and_test_only_languages_load(taggin
     assert [names[t] for t in task.dev["tags"][0]] == ["NOUN", "VERB"]
     assert task.test["de"]["tokens"] == [["Der", "Hund", "bellt"]]
     assert task.test["th"]["tokens"] == [["แมว", "นอน"]] and list(task.train) == ["en"]
-    assert dataset_requirements("udpos", ["th"]) == [("google/xtreme", "udpos.English", "main"),
-                                                     ("google/xtreme", "udpos.Thai", "main")]
+    xtreme = HUB_TASKS["udpos"].revision
+    assert dataset_requirements("udpos", ["th"]) == [("google/xtreme", "udpos.English", xtreme),
+                                                     ("google/xtreme", "udpos.Thai", xtreme)]
 
 
 # --- registry, errors, offline ----------------------------------------------------------------
@@ -546,7 +547,7 @@ def test_resolve_model_and_cache_check(tmp_path):
 
 
 def test_dataset_requirements():
-    assert dataset_requirements("xquad", ["de"]) == [("google/xtreme", "XQuAD.de", "main"),
+    assert dataset_requirements("xquad", ["de"]) == [("google/xtreme", "XQuAD.de", HUB_TASKS["xquad"].revision),
                                                      ("rajpurkar/squad", None, "main")]
     assert dataset_requirements("xnli", ["de"])[0] == ("facebook/xnli", "en", HUB_TASKS["xnli"].revision)
 

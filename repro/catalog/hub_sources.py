@@ -85,6 +85,7 @@ REV_CSQA = "94630fe30dad47192a8546eb75f094926d47e155"  # "Convert dataset to Par
 # and README configs, no script. main may still hold the loading script, which datasets>=4 refuses.
 REV_HELLASWAG = "049e80830aedaee63cd025622acf83822eb46553"
 # the research notes of this project (issue 11), read from the stored hub pages named beside each
+REV_XTREME = "21f88c0ff5bf413a83c854eb00050e75d245161f"  # google/xtreme commit 'Delete loading script'
 REV_XCOPA = "c9333d98d651228e9e5cb6b67b74766daab1679b"  # cambridgeltl/xcopa tree, 'Add translation-tr data files'
 REV_SUPERGLUE = "1cce4e59b214b1aa50a4b28d674168a7c6ba6047"  # hgissbkh/super_glue tree (copa/*.parquet)
 REV_LEXGLUE = "9c205f32915297e23b9922ab44df1a931823d7fd"  # coastalcph/lex_glue tree, 'Delete loading script'
@@ -144,8 +145,9 @@ _QA_COLUMNS = {"id": "id", "question": "question", "context": "context", "answer
 _UNPINNED = "not pinned: no full commit id of a parquet revision could be verified; resolved at load time"
 _UNPINNED_RESOLVED = ("not pinned: only a short commit id of the parquet conversion was seen; the commit the hub "
                       "resolves 'main' to is recorded by prefetch and is part of the run's key")
-_XTREME_NOTE = ("not pinned: google/xtreme was converted to parquet config by config (Feb 2024); the "
-                "commit that deleted the loading script could not be verified, so 'main' is used")
+_XTREME_NOTE = ("commit 21f88c0 'Delete loading script': google/xtreme was converted to parquet config by "
+                "config (first parquet commit a357451), and this commit removed the script after them "
+                "(commit page read in the stored hub copy; later commits on main not checked)")
 
 HUB_TASKS: dict[str, HubTaskSource] = {
     # --- sentence-pair classification -------------------------------------------------------
@@ -228,7 +230,7 @@ HUB_TASKS: dict[str, HubTaskSource] = {
         scoring="squad_v1",
     ),
     "xquad": HubTaskSource(
-        name="xquad", dataset_id="google/xtreme", kind="qa", revision="main", pinned=False,
+        name="xquad", dataset_id="google/xtreme", kind="qa", revision=REV_XTREME, pinned=True,
         revision_note=_XTREME_NOTE, configs={lang: f"XQuAD.{lang}" for lang in XQUAD_LANGUAGES},
         splits={"test": ("validation",)}, columns=_QA_COLUMNS, normalizer="qa", parallel=True,
         train_from="squad",
@@ -236,7 +238,7 @@ HUB_TASKS: dict[str, HubTaskSource] = {
         scoring="squad_v1",
     ),
     "mlqa": HubTaskSource(
-        name="mlqa", dataset_id="google/xtreme", kind="qa", revision="main", pinned=False,
+        name="mlqa", dataset_id="google/xtreme", kind="qa", revision=REV_XTREME, pinned=True,
         revision_note=_XTREME_NOTE, configs={lang: f"MLQA.{lang}.{lang}" for lang in MLQA_LANGUAGES},
         splits={"test": ("test",)}, columns=_QA_COLUMNS, normalizer="qa", train_from="squad",
         notes=("train and dev are SQuAD v1.1 (English), as in XTREME",
@@ -272,14 +274,14 @@ HUB_TASKS: dict[str, HubTaskSource] = {
     ),
     # --- retrieval (no training) ------------------------------------------------------------
     "bucc": HubTaskSource(
-        name="bucc", dataset_id="google/xtreme", kind="retrieval", revision="main", pinned=False,
+        name="bucc", dataset_id="google/xtreme", kind="retrieval", revision=REV_XTREME, pinned=True,
         revision_note=_XTREME_NOTE, configs={lang: f"bucc18.{lang}" for lang in BUCC_LANGUAGES},
         splits={"test": ("test",)}, normalizer="retrieval", dev_by_language=("validation",),
         notes=("only the gold pairs: the hub copy has no distractor sentences, so this is retrieval among "
                "gold pairs, not BUCC mining with its F1 threshold",),
     ),
     "tatoeba": HubTaskSource(
-        name="tatoeba", dataset_id="google/xtreme", kind="retrieval", revision="main", pinned=False,
+        name="tatoeba", dataset_id="google/xtreme", kind="retrieval", revision=REV_XTREME, pinned=True,
         revision_note=_XTREME_NOTE, configs={lang: f"tatoeba.{code}" for lang, code in TATOEBA_CONFIGS.items()},
         splits={"test": ("validation",)}, normalizer="retrieval",
         notes=("XTREME's 36 Tatoeba languages (configs named by ISO 639-3 code)",),
@@ -291,7 +293,7 @@ HUB_TASKS: dict[str, HubTaskSource] = {
     # pos_tags with the ClassLabel names above (dataset script, commits 6d98a07 and 53bd002), the
     # config names from the script's _PAN_X_LANG and _UD_POS_LANG lists.
     "panx": HubTaskSource(
-        name="panx", dataset_id="google/xtreme", kind="token_classification", revision="main", pinned=False,
+        name="panx", dataset_id="google/xtreme", kind="token_classification", revision=REV_XTREME, pinned=True,
         revision_note=_XTREME_NOTE, configs={lang: f"PAN-X.{lang}" for lang in PANX_LANGUAGES},
         splits={"train": ("train",), "dev": ("validation",), "test": ("test",)},
         columns={"tokens": "tokens", "tags": "ner_tags"}, normalizer="tagging", label_names=PANX_LABELS,
@@ -300,7 +302,7 @@ HUB_TASKS: dict[str, HubTaskSource] = {
         dev_by_language=("validation",),
     ),
     "udpos": HubTaskSource(
-        name="udpos", dataset_id="google/xtreme", kind="token_classification", revision="main", pinned=False,
+        name="udpos", dataset_id="google/xtreme", kind="token_classification", revision=REV_XTREME, pinned=True,
         revision_note=_XTREME_NOTE, configs={lang: f"udpos.{name}" for lang, name in UDPOS_CONFIGS.items()},
         splits={"train": ("train",), "dev": ("validation",), "test": ("test",)},
         columns={"tokens": "tokens", "tags": "pos_tags"}, normalizer="tagging", label_names=UPOS_LABELS,
