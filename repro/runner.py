@@ -12,15 +12,18 @@ import platform
 import shutil
 import time
 import traceback
-
+from collections.abc import Sequence
 from contextlib import nullcontext
+from functools import partial
 
 from accelerate.utils import broadcast_object_list
 from tqdm.auto import tqdm
 
 from repro.launch import launched_job, run_alone
+from repro.parallel import run_dag
 from repro.progress import quiet_libraries
 from repro.runspec import RunSpec
+from repro.schedule import dag_order
 from repro.store import Store
 from repro.training import STAGES
 
@@ -131,12 +134,15 @@ def _ensure_in_worker(run: RunSpec, root: str) -> dict:
         return ensure(run, Store(root), progress=False)
 
 
-def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers: int = 1) -> dict[str, dict]:
+def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers: int = 1,
+            devices: Sequence[str] = ()) -> dict[str, dict]:
     """Ensure every run; returns results by key.
 
-    Intermediate runs go first (targets start from their checkpoints). With ``workers`` > 1,
-    independent runs train in parallel processes: on a CPU, two one-thread runs side by side use
-    two cores far better than one run with two threads (tiny matrices, thread barriers).
+    Runs go in DAG order (:mod:`repro.schedule`): an intermediate run before the targets that start
+    from its encoder, and those targets as soon as it is stored. With ``workers`` > 1, runs train in
+    worker processes side by side (:func:`repro.parallel.run_dag`), each pinned to its entry of
+    ``devices`` (one GPU per worker) where given: on a CPU, two one-thread runs side by side use two
+    cores far better than one run with two threads (tiny matrices, thread barriers).
     """
     job = launched_job()
     if job is not None:  # a launched job: its processes train each run together, one after another
@@ -147,25 +153,17 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
         results = {r.key: store.get(r) for r in runs if store.has_success(r)}
         todo = [r for r in runs if r.key not in results]
     bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
-    waves = [[r for r in todo if r.stage == "intermediate"], [r for r in todo if r.stage != "intermediate"]]
     if workers <= 1 or len(todo) <= 1:
         with quiet_libraries(bool(todo)):
-            for run in (r for wave in waves for r in wave):
+            for run in dag_order(todo):
                 bar.set_postfix_str(run.describe()[:60])
                 results[run.key] = ensure(run, store, progress=False)
                 bar.update(1)
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        # spawn, not fork: forking a process whose OpenMP runtime is initialised can hang the child
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for wave in waves:
-                futures = {pool.submit(_ensure_in_worker, run, str(store.root)): run for run in wave}
-                for future in as_completed(futures):
-                    run = futures[future]
-                    results[run.key] = future.result()
-                    bar.set_postfix_str(run.describe()[:60])
-                    bar.update(1)
+        work = partial(_ensure_in_worker, root=str(store.root))
+        for run, result in run_dag(todo, work, workers=workers, devices=devices):
+            results[run.key] = result
+            bar.set_postfix_str(run.describe()[:60])
+            bar.update(1)
     bar.close()
     return results
