@@ -35,7 +35,7 @@ def test_save_is_asked_once_the_interval_has_passed_since_the_last_save():
     state, control = TrainerState(), TrainerControl()
     callback.on_train_begin(args, state, control)  # reads 1
     asked = []
-    for step in range(1, 13):
+    for _ in range(12):
         control.should_save = False
         callback.on_step_end(args, state, control)  # step k reads k + 1 (before any save)
         asked.append(control.should_save)
