@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from repro.schedule import DagQueue, Node, device_slots
+from repro.schedule import DagQueue, N, device_slots
 
 # the device a worker process was given (set once, by _take_slot, before any run)
 _SLOT_DEVICE: str | None = None
@@ -65,8 +65,8 @@ def slot_device() -> str | None:
     return _SLOT_DEVICE
 
 
-def run_dag(runs: Sequence[Node], work: Callable[[Node], dict], *, workers: int,
-            devices: Sequence[str] = ()) -> Iterator[tuple[Node, dict]]:
+def run_dag(runs: Sequence[N], work: Callable[[N], dict], *, workers: int,
+            devices: Sequence[str] = ()) -> Iterator[tuple[N, dict]]:
     """Yield ``(run, work(run))`` as runs finish, with at most ``workers`` in flight.
 
     ``work`` runs in spawned worker processes (picklable, module-level). ``devices`` lists one
@@ -78,9 +78,10 @@ def run_dag(runs: Sequence[Node], work: Callable[[Node], dict], *, workers: int,
     queue = DagQueue(runs)
     context = multiprocessing.get_context("spawn")  # forking a process with OpenMP started can hang
     slots = context.Queue()
-    for device in devices or [None] * workers:
+    pinned: list[str | None] = list(devices) or [None] * workers
+    for device in pinned:
         slots.put(device)
-    running: dict[Future, Node] = {}
+    running: dict[Future, N] = {}
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_take_slot, initargs=(slots,)) as pool:
         while True:
             while len(running) < workers and (run := queue.pop()) is not None:

@@ -146,14 +146,16 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
     """
     job = launched_job()
     if job is not None:  # a launched job: its processes train each run together, one after another
-        workers, progress = 1, progress and job.is_main_process
+        workers, devices, progress = 1, (), progress and job.is_main_process
         results = {}
         todo = list(runs)  # every rank walks the same list; rank 0 decides what the store already has
     else:
         results = {r.key: store.get(r) for r in runs if store.has_success(r)}
         todo = [r for r in runs if r.key not in results]
     bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
-    if workers <= 1 or len(todo) <= 1:
+    # with devices, even one run goes to a pinned worker: this process sees every GPU, and a Trainer
+    # that sees several without a launcher splits each batch over them (nn.DataParallel)
+    if not todo or ((workers <= 1 or len(todo) <= 1) and not devices):
         with quiet_libraries(bool(todo)):
             for run in dag_order(todo):
                 bar.set_postfix_str(run.describe()[:60])
@@ -161,7 +163,7 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
                 bar.update(1)
     else:
         work = partial(_ensure_in_worker, root=str(store.root))
-        for run, result in run_dag(todo, work, workers=workers, devices=devices):
+        for run, result in run_dag(todo, work, workers=len(devices) or workers, devices=devices):
             results[run.key] = result
             bar.set_postfix_str(run.describe()[:60])
             bar.update(1)

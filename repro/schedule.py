@@ -13,24 +13,30 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 
 class Node(Protocol):
     """What the schedule reads of a run: its key and its parent's key (None without one)."""
 
-    key: str
-    parent: str | None
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def parent(self) -> str | None: ...
 
 
-class DagQueue:
+N = TypeVar("N", bound=Node)
+
+
+class DagQueue(Generic[N]):
     """Runs in list order, each handed out once its parent (if it is in the list) has finished.
 
     A parent that is not in the list counts as finished (it is already in the store). Runs whose
     parent's run failed are still handed out: the runner stores them as failed with the reason.
     """
 
-    def __init__(self, runs: Sequence[Node]):
+    def __init__(self, runs: Sequence[N]):
         self._runs = list(runs)
         keys = [r.key for r in self._runs]
         if len(set(keys)) != len(keys):
@@ -51,14 +57,14 @@ class DagQueue:
         """Runs not handed out yet (ready or waiting on a parent)."""
         return len(self._runs) - self._handed_out
 
-    def pop(self) -> Node | None:
+    def pop(self) -> N | None:
         """The earliest ready run, or None when none is ready now."""
         if not self._ready:
             return None
         self._handed_out += 1
         return self._runs[heapq.heappop(self._ready)]
 
-    def finish(self, key: str) -> list[Node]:
+    def finish(self, key: str) -> list[N]:
         """Mark a handed-out run finished; returns the runs this releases."""
         released = self._children.pop(key, [])
         for index in released:
@@ -71,7 +77,7 @@ class DagQueue:
         return [self._runs[i].key for waiting in self._children.values() for i in waiting]
 
 
-def dag_order(runs: Sequence[Node]) -> list[Node]:
+def dag_order(runs: Sequence[N]) -> list[N]:
     """``runs`` in the order one worker runs them: list order, each after its parent."""
     queue, ordered = DagQueue(runs), []
     while (run := queue.pop()) is not None:
@@ -145,7 +151,7 @@ def shard_of(key: str, count: int) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % count + 1
 
 
-def select_shard(runs: Sequence[Node], index: int, count: int) -> list[Node]:
+def select_shard(runs: Sequence[N], index: int, count: int) -> list[N]:
     """The runs of shard ``index`` of ``count``, in their order; a target always lands in the shard
     of its intermediate run, so every shard can run alone."""
     by_key = {r.key: r for r in runs}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import submitit
 
@@ -93,7 +94,7 @@ def make_executor(cluster: str, folder: Path):
 def submit_runs(runs: Sequence[RunSpec], store: Store, *, cluster: str, folder: Path, partition: str | None = None,
                 gpus_per_job: int = 1, timeout_min: int = DEFAULT_TIMEOUT_MIN, max_running: int = 2,
                 poll_seconds: float = 2.0, minutes: float | None = None,
-                executor_factory: Callable[[str, Path], object] = make_executor,
+                executor_factory: Callable[[str, Path], Any] = make_executor,
                 log: Callable[[str], None] = print) -> dict[str, dict]:
     """Submit every run the store lacks (one job each), wait for the jobs, return every run's stored result.
 
@@ -104,8 +105,8 @@ def submit_runs(runs: Sequence[RunSpec], store: Store, *, cluster: str, folder: 
     minutes = checkpoint_minutes() if minutes is None else minutes
     todo = [r for r in dag_order(list(runs)) if not store.has_success(r)]
     queue = DagQueue(todo)
-    jobs: dict[str, object] = {}
-    running: dict[str, object] = {}
+    jobs: dict[str, Any] = {}
+    running: dict[str, Any] = {}
     by_dependency = cluster == "slurm"
     while True:
         while (by_dependency or len(running) < max_running) and (run := queue.pop()) is not None:

@@ -64,3 +64,55 @@ def test_worker_devices_for_gpus_option():
     assert worker_devices(3, visible=[]) == []
     with pytest.raises(ValueError, match="shows 4 GPU"):
         worker_devices(5, visible=visible)
+
+
+def _fake_run_all(calls):
+    def run_all(runs, store, *, progress, workers, devices):
+        calls.append({"workers": workers, "devices": list(devices),
+                      "minutes": os.environ.get("XLT_REPRO_CHECKPOINT_MINUTES")})
+        return {}
+    return run_all
+
+
+def test_train_uses_every_visible_gpu_by_default_and_the_profile_workers_on_a_cpu(monkeypatch, tmp_path):
+    from repro import parallel, pipeline, runner
+    from repro.profiles import get_profile
+    from repro.store import Store
+
+    calls = []
+    monkeypatch.setattr(runner, "run_all", _fake_run_all(calls))
+    monkeypatch.delenv("XLT_REPRO_CHECKPOINT_MINUTES", raising=False)
+    session = pipeline.Session(get_profile("micro"), [], [], [], [], Store(tmp_path))
+    monkeypatch.setattr(parallel, "visible_gpus", lambda: ["0", "1", "2"])
+    pipeline.train(session, progress=False)
+    pipeline.train(session, progress=False, gpus=2, runs_per_gpu=2, checkpoint_minutes=5)
+    monkeypatch.setattr(parallel, "visible_gpus", lambda: [])
+    pipeline.train(session, progress=False)
+    pipeline.train(session, progress=False, gpus=3)
+    assert calls == [
+        {"workers": 3, "devices": ["0", "1", "2"], "minutes": "30.0"},  # the profile's interval
+        {"workers": 4, "devices": ["0", "1", "0", "1"], "minutes": "5"},
+        {"workers": get_profile("micro").workers, "devices": [], "minutes": "30.0"},  # a CPU: the profile's
+        {"workers": 3, "devices": [], "minutes": "30.0"},
+    ]
+    assert "XLT_REPRO_CHECKPOINT_MINUTES" not in os.environ  # restored after training
+
+
+def test_run_all_sends_even_a_single_run_to_a_pinned_worker(monkeypatch, tmp_path):
+    from repro import runner
+    from repro.runspec import ModelRef, RunSpec
+    from repro.store import Store
+
+    calls = []
+
+    def fake_run_dag(todo, work, *, workers, devices):
+        calls.append((len(todo), workers, list(devices)))
+        yield from ((run, {"status": "ok"}) for run in todo)
+
+    monkeypatch.setattr(runner, "run_dag", fake_run_dag)
+    run = RunSpec(stage="finetune", model=ModelRef("hub", "m", "r"), task="t", task_source="hub", task_revision="r",
+                  seed=0, data_seed=0)
+    # one run on an 8-GPU machine: in this process the Trainer would see all 8 and split batches
+    results = runner.run_all([run], Store(tmp_path), progress=False, workers=1, devices=["3"])
+    assert results == {run.key: {"status": "ok"}}
+    assert calls == [(1, 1, ["3"])]
