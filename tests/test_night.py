@@ -55,3 +55,19 @@ def test_plan_prints_the_night_on_given_gpu_counts(tmp_path):
     table = subprocess.run([sys.executable, "-m", "repro.cli", "plan", "--profile", "full", "--only", "x-stilts-*",
                             "--gpus", "8"], capture_output=True, text=True, env=env)
     assert "makespan" in table.stdout and "the largest run needs" in table.stdout
+
+
+@pytest.mark.slow
+def test_repro_run_with_submitits_local_executor_trains_every_run_as_a_job(tmp_path):
+    # an X-STILTs claim on micro: an intermediate run and its target, the baseline and the control
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "repro.cli", "run", "--profile", "micro", "--only",
+                           "x-stilts-tydiqa-gains", "--seeds", "1", "--executor", "local", "--quiet",
+                           "--store", str(tmp_path / "store"), "--report", str(tmp_path / "report")],
+                          capture_output=True, text=True, env=env, timeout=1200)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    runs = prepare("micro", select={"x-stilts-tydiqa-gains"}.__contains__, seeds=1).runs
+    assert done.stdout.count("submitted job") == len(runs)
+    assert "not comparable" in done.stdout and (tmp_path / "report" / "index.html").exists()
+    jobs = tmp_path / "store" / "micro" / ".submitit"
+    assert len(list(jobs.glob("*_result.pkl"))) == len(runs)  # submitit's own record of each job
