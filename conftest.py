@@ -157,8 +157,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     unasserted = sorted(spec_id for spec_id, asserted in claims.items() if asserted is False)
     if unasserted:
         terminalreporter.write_line(
-            f"xlt-repro: {len(unasserted)} claim item(s) ran without an asserted verdict ({config.getoption('--profile')} "
-            f"is a scale analog: their runs and verdicts were produced, the verdicts are not evidence about the papers)")
+            f"xlt-repro: {len(unasserted)} claim item(s) ran without an asserted verdict "
+            f"({config.getoption('--profile')} is a scale analog: their runs and verdicts were produced, "
+            f"the verdicts are not evidence about the papers)")
     report = getattr(config, "_xlt_report", None)
     if report:
         terminalreporter.write_line(f"xlt-repro report: {report['html']}")

@@ -10,6 +10,7 @@ from pathlib import Path
 from repro import spec as specs_mod
 from repro.cost import DEFAULT_GPU, DEFAULT_MFU, GPU_PEAK_TFLOPS
 from repro.io import dumps_json
+from repro.night import add_scale_options, print_schedule, register_store_cli, schedule_summary
 from repro.provenance import register_cli as register_sources_cli
 
 
@@ -95,11 +96,27 @@ def cmd_run(args) -> int:
     refused = _check_selection(args)
     if refused is not None:
         return refused
+    executor = None
+    if args.executor:
+        from functools import partial
+
+        from repro.submit import train_session
+
+        executor = partial(train_session, cluster=args.executor, partition=args.partition,
+                           gpus_per_job=args.gpus_per_job, timeout_min=args.timeout_min,
+                           minutes=args.checkpoint_minutes)
     outcome = run_claims(args.profile, seeds=args.seeds, select=_select(args.only), store_root=args.store,
                          rehearse=args.rehearse,
-                         report_dir=args.report, progress=not args.quiet)
+                         report_dir=args.report, progress=not args.quiet, gpus=args.gpus,
+                         runs_per_gpu=args.runs_per_gpu, checkpoint_minutes=args.checkpoint_minutes,
+                         shard=args.shard, executor=executor)
     if not is_main_process():  # the other processes of an `accelerate launch` job: rank 0 prints
         return 1 if any(r.verdict == "error" for r in outcome.results) else 0
+    if args.shard:
+        failed = sorted(key for key, result in outcome.runs.items() if result["status"] != "ok")
+        print(f"shard {args.shard[0]}/{args.shard[1]}: {len(outcome.runs)} runs, {len(failed)} failed, "
+              f"{outcome.trained} trained" + (f"; failed: {', '.join(failed)}" if failed else ""))
+        return 1 if failed else 0
     for result in outcome.results:
         effect = f"{result.effect['mean']:+.2f}" if result.effect else "–"
         print(f"{result.verdict:>15}  {effect:>7}  {result.id}")
@@ -124,6 +141,8 @@ def cmd_plan(args) -> int:
     session = prepare(args.profile, seeds=args.seeds, select=_select(args.only), rehearse=args.rehearse)
     summary = cost.summarize(session.plans, session.runs, gpu=args.gpu, mfu=args.mfu)
     if args.format == "json":
+        if session.profile.model_source == "hub":
+            summary["schedule"] = schedule_summary(session.runs, gpu=args.gpu, mfu=args.mfu, gpus=args.gpus)
         print(dumps_json(summary))
         return 0
     import pandas as pd
@@ -152,7 +171,9 @@ def cmd_plan(args) -> int:
     if gpu:
         total = summary["total"]
         print(f"\ntotal: {total['gpu_hours']:.1f} GPU-hours on {args.gpu} at {args.mfu:.0%} of peak "
-              f"({total['naive_gpu_hours']:.1f} if every spec trained its own runs); cost model: README, 'What a night costs'")
+              f"({total['naive_gpu_hours']:.1f} if every spec trained its own runs); "
+              "cost model: README, 'What a night costs'")
+        print_schedule(session.runs, gpu=args.gpu, mfu=args.mfu, gpus=args.gpus)
     return 0
 
 
@@ -191,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--rehearse", action="store_true",
                    help="every run of the profile's plan at tiny scale, in a store and report of its own")
+    add_scale_options(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("plan", help="every run a profile would train, with steps and estimated GPU-hours")
@@ -201,11 +223,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gpu", choices=sorted(GPU_PEAK_TFLOPS), default=DEFAULT_GPU, help="GPU kind for the estimate")
     p.add_argument("--mfu", type=float, default=DEFAULT_MFU, help="sustained share of the GPU's bf16 peak")
     p.add_argument("--rehearse", action="store_true", help="the plan of the profile's rehearsal")
+    p.add_argument("--gpus", type=int, nargs="+", metavar="N",
+                   help="simulate the night on N GPUs (default: 1, 8 and 64)")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("prefetch", help="download the datasets, models and tables a profile needs")
     p.add_argument("--profile", default="full")
     p.set_defaults(func=cmd_prefetch)
+
+    register_store_cli(sub)
 
     sources_parser = sub.add_parser("sources", help="arXiv records behind the specs")
     register_sources_cli(sources_parser.add_subparsers(dest="sources_cmd", required=True))

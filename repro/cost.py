@@ -114,7 +114,8 @@ def run_cost(run: RunSpec) -> RunCost:
         eval_tokens = sum(2 * _test_tokens(n, run.task_source, cap) for n in names)  # both sides of each pair
         return RunCost(run.key, run.stage, run.model.name, run.task, (), None, None, 0.0, eval_tokens,
                        2 * params * eval_tokens, run.task_revision)
-    copies = int(run.objective_config.get("copies", 1)) if run.objective_config.get("name") == "data_augmentation" else 1
+    augmented = run.objective_config.get("name") == "data_augmentation"
+    copies = int(run.objective_config.get("copies", 1)) if augmented else 1
     per_task = {n: _train_examples(n, run.task_source) * len(languages) * copies for n in names}
     drawn = dict(run.sampling).get("examples")  # size-matched arms: each task draws this many examples
     if drawn:

@@ -11,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from repro import plan as planner
 from repro import runner, verify
 from repro.io import reports_root, store_root
-from repro.launch import is_main_process
+from repro.launch import is_main_process, launched_job
 from repro.models import model_path
+from repro.parallel import worker_devices
 from repro.profiles import Profile, get_profile
 from repro.report import render
 from repro.resources import check_available, prefetch
 from repro.runspec import RunSpec
+from repro.schedule import select_shard
 from repro.spec import load_specs
 from repro.store import Store
+from repro.training.checkpointing import checkpoint_interval
 
 
 @dataclass
@@ -79,10 +83,23 @@ def build_models(session: Session, progress: bool = True) -> None:
             print(path)
 
 
-def train(session: Session, *, progress: bool = True, workers: int | None = None) -> dict[str, dict]:
-    """Train every run the store does not hold yet; the session's results are every run's result."""
-    workers = session.profile.workers if workers is None else workers
-    session.results = runner.run_all(session.runs, session.store, progress=progress, workers=workers)
+def train(session: Session, *, progress: bool = True, workers: int | None = None, gpus: int | None = None,
+          runs_per_gpu: int = 1, checkpoint_minutes: float | None = None) -> dict[str, dict]:
+    """Train every run the store does not hold yet; the session's results are every run's result.
+
+    On a GPU machine ``gpus`` workers (default: every visible GPU) each train one run on a GPU of
+    their own (``runs_per_gpu`` > 1 shares a GPU: see :mod:`repro.parallel`); on a CPU, ``workers``
+    (default: the profile's) train side by side. Elapsed-time checkpoints every
+    ``checkpoint_minutes`` (default: the profile's).
+    """
+    devices = worker_devices(gpus, runs_per_gpu) if launched_job() is None else []
+    if devices:
+        workers = len(devices)
+    elif workers is None:
+        workers = gpus if gpus is not None else session.profile.workers
+    with checkpoint_interval(checkpoint_minutes or session.profile.checkpoint_minutes):
+        session.results = runner.run_all(session.runs, session.store, progress=progress, workers=workers,
+                                         devices=devices)
     return session.results
 
 
@@ -107,31 +124,45 @@ class Outcome:
     plans: list[planner.ClaimPlan]
     report: dict | None
     trained: int
+    runs: dict[str, dict] = field(default_factory=dict)  # the results of the runs this pass covered
 
 
 def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=None, select=None,
-               store_root: Path | None = None, report_dir: Path | None | bool = None, progress: bool = True,
-               train_runs: bool = True, rehearse: bool = False) -> Outcome:
+               store_root: Path | None = None, report_dir: Path | None | Literal[False] = None, progress: bool = True,
+               train_runs: bool = True, rehearse: bool = False, gpus: int | None = None, runs_per_gpu: int = 1,
+               checkpoint_minutes: float | None = None, shard: tuple[int, int] | None = None,
+               executor: Callable[[Session], dict[str, dict]] | None = None) -> Outcome:
     """Run every runnable spec (or those whose id ``select`` accepts) and write the report.
 
     With ``train_runs=False`` nothing trains: the verdicts read what the store holds (pytest's report).
-    ``report_dir=False`` writes no report.
+    ``report_dir=False`` writes no report. ``shard=(i, n)`` trains shard i of n of the runs
+    (:func:`repro.schedule.select_shard`) and judges nothing: the merged stores of all shards make
+    the report. ``executor`` trains the session's runs in its own way (batch jobs) instead of
+    :func:`train` on this machine.
     """
     session = prepare(profile_name, seeds=seeds, paths=paths, select=select, store_root_dir=store_root,
                       rehearse=rehearse)
+    if shard is not None:
+        session.runs = select_shard(session.runs, *shard)
     before = sum(session.store.has_success(r) for r in session.runs)
     if train_runs:
         check_resources(session)
         build_models(session, progress)
-        train(session, progress=progress)
+        if executor is not None:
+            session.results = executor(session)
+        else:
+            train(session, progress=progress, gpus=gpus, runs_per_gpu=runs_per_gpu,
+                  checkpoint_minutes=checkpoint_minutes)
     else:
         collect(session)
+    trained = sum(session.store.has_success(r) for r in session.runs) - before
+    if shard is not None:
+        return Outcome(results=[], plans=session.plans, report=None, trained=trained, runs=session.results)
     verdicts = judge(session)
     report = None
     if report_dir is not False and is_main_process():  # in a launched job, rank 0 reports
         report = write_report(session, verdicts, report_dir or None)
-    trained = sum(session.store.has_success(r) for r in session.runs) - before
-    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained)
+    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained, runs=session.results)
 
 
 def prefetch_profile(profile_name: str, paths=None) -> None:

@@ -17,7 +17,7 @@ from repro.models.embedded import embedded_model_revision
 from repro.models.hub import resolve_model
 from repro.profiles import Profile
 from repro.runspec import ModelRef, RunSpec, as_items
-from repro.spec import Attack, Averaging, Reading, Recipe, Selection
+from repro.spec import Attack, Averaging, Claim, Control, Hypothesis, Reading, Recipe, Selection
 from repro.tasks.hub import training_languages
 from repro.tasks.loading import task_revision
 from repro.tasks.mlm_corpus import REV_WIKIPEDIA, WIKIPEDIA_ID
@@ -72,7 +72,7 @@ class ReadingPlan:
 
 @dataclass
 class ClaimPlan:
-    spec: object  # Claim | Hypothesis | Control
+    spec: Claim | Hypothesis | Control
     profile: str
     seeds: list[int]
     readings: list[ReadingPlan]

@@ -40,6 +40,8 @@ class Profile:
     control: bool = False  # also run a no-pretraining control per target
     embedded_model: str = "tiny-xlmr"  # which embedded encoder build (model_source "embedded")
     workers: int = 1  # runs trained side by side (processes)
+    # minutes of training between elapsed-time checkpoints (repro.training.checkpointing)
+    checkpoint_minutes: float = 30.0
     # continued MLM on hub data: articles per language of the MLM corpus (repro.tasks.mlm_corpus)
     mlm_documents: int | None = None
     extra: dict = field(default_factory=dict)  # more hyperparameters every run of the profile gets

@@ -12,15 +12,19 @@ import platform
 import shutil
 import time
 import traceback
-
+from collections.abc import Sequence
 from contextlib import nullcontext
+from functools import partial
+from typing import TypeGuard
 
 from accelerate.utils import broadcast_object_list
 from tqdm.auto import tqdm
 
 from repro.launch import launched_job, run_alone
+from repro.parallel import run_dag
 from repro.progress import quiet_libraries
 from repro.runspec import RunSpec
+from repro.schedule import dag_order
 from repro.store import Store
 from repro.training import STAGES
 
@@ -65,8 +69,8 @@ def _ensure_together(run: RunSpec, store: Store, job, *, progress: bool, retry_f
             if job.is_main_process:
                 run_alone(_TRAIN_ALONE, json.dumps(run.to_json()), str(store.root))
             job.wait_for_everyone()
-            stored = [store.get(run) if job.is_main_process else None]
-            broadcast_object_list(stored, from_process=0)
+            stored: list = [_stored_or_lost(run, store) if job.is_main_process else None]
+            broadcast_object_list(stored, from_process=0)  # the other ranks receive rank 0's dict
             return stored[0]
         result = _train(run, store, progress and job.is_main_process)
         job.wait_for_everyone()
@@ -94,7 +98,16 @@ def train_alone(runspec_json: str, root: str) -> None:
         _keep(run, store, _train(run, store, progress=False))
 
 
-def _reusable(result: dict | None, retry_failed: bool) -> bool:
+def _stored_or_lost(run: RunSpec, store: Store) -> dict:
+    """The run's stored result, or a failure saying that the process training it wrote none."""
+    result = store.get(run)
+    if result is None:
+        result = {"status": "failed", "error": "the process that trained it alone exited without a result",
+                  "seconds": 0.0, "runspec": run.to_json(), "host": platform.node()}
+    return result
+
+
+def _reusable(result: dict | None, retry_failed: bool) -> TypeGuard[dict]:
     return result is not None and (result["status"] == "ok" or not retry_failed)
 
 
@@ -131,41 +144,38 @@ def _ensure_in_worker(run: RunSpec, root: str) -> dict:
         return ensure(run, Store(root), progress=False)
 
 
-def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers: int = 1) -> dict[str, dict]:
+def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers: int = 1,
+            devices: Sequence[str] = ()) -> dict[str, dict]:
     """Ensure every run; returns results by key.
 
-    Intermediate runs go first (targets start from their checkpoints). With ``workers`` > 1,
-    independent runs train in parallel processes: on a CPU, two one-thread runs side by side use
-    two cores far better than one run with two threads (tiny matrices, thread barriers).
+    Runs go in DAG order (:mod:`repro.schedule`): an intermediate run before the targets that start
+    from its encoder, and those targets as soon as it is stored. With ``workers`` > 1, runs train in
+    worker processes side by side (:func:`repro.parallel.run_dag`), each pinned to its entry of
+    ``devices`` (one GPU per worker) where given: on a CPU, two one-thread runs side by side use two
+    cores far better than one run with two threads (tiny matrices, thread barriers).
     """
     job = launched_job()
     if job is not None:  # a launched job: its processes train each run together, one after another
-        workers, progress = 1, progress and job.is_main_process
-        results = {}
+        workers, devices, progress = 1, (), progress and job.is_main_process
+        results: dict[str, dict] = {}
         todo = list(runs)  # every rank walks the same list; rank 0 decides what the store already has
     else:
-        results = {r.key: store.get(r) for r in runs if store.has_success(r)}
+        results = {r.key: result for r in runs if (result := store.get(r)) is not None and result["status"] == "ok"}
         todo = [r for r in runs if r.key not in results]
     bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
-    waves = [[r for r in todo if r.stage == "intermediate"], [r for r in todo if r.stage != "intermediate"]]
-    if workers <= 1 or len(todo) <= 1:
+    # with devices, even one run goes to a pinned worker: this process sees every GPU, and a Trainer
+    # that sees several without a launcher splits each batch over them (nn.DataParallel)
+    if not todo or ((workers <= 1 or len(todo) <= 1) and not devices):
         with quiet_libraries(bool(todo)):
-            for run in (r for wave in waves for r in wave):
+            for run in dag_order(todo):
                 bar.set_postfix_str(run.describe()[:60])
                 results[run.key] = ensure(run, store, progress=False)
                 bar.update(1)
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        # spawn, not fork: forking a process whose OpenMP runtime is initialised can hang the child
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for wave in waves:
-                futures = {pool.submit(_ensure_in_worker, run, str(store.root)): run for run in wave}
-                for future in as_completed(futures):
-                    run = futures[future]
-                    results[run.key] = future.result()
-                    bar.set_postfix_str(run.describe()[:60])
-                    bar.update(1)
+        work = partial(_ensure_in_worker, root=str(store.root))
+        for run, result in run_dag(todo, work, workers=len(devices) or workers, devices=devices):
+            results[run.key] = result
+            bar.set_postfix_str(run.describe()[:60])
+            bar.update(1)
     bar.close()
     return results

@@ -107,7 +107,8 @@ def test_builds_are_deterministic(tmp_path, built):
     seed1 = M.build_embedded_encoder(tmp_path, seed=1, pretrain=False, spec=SPEC, progress=False)
     c = _state(seed1)
     d = _state(built["control"])
-    assert not torch.equal(c["roberta.embeddings.word_embeddings.weight"], d["roberta.embeddings.word_embeddings.weight"])
+    embeddings = "roberta.embeddings.word_embeddings.weight"
+    assert not torch.equal(c[embeddings], d[embeddings])
 
 
 def test_a_crash_leaves_no_half_built_model(tmp_path, monkeypatch):

@@ -11,12 +11,12 @@ from collections import Counter, defaultdict
 import pytest
 
 from repro import embedded as E
+from repro.catalog import KINDS as TASK_KINDS
 from repro.embedded import grammar, languages, lexicon, script, world
 from repro.embedded import tagging as word_tags
 from repro.embedded import tasks as task_table
 from repro.embedded.items import nli, retrieval
 from repro.embedded.items import tagging as tagging_items
-from repro.catalog import KINDS as TASK_KINDS
 from repro.tasks.base import TaskData
 
 COLUMNS = {
@@ -338,7 +338,7 @@ def test_synonym_table_is_well_formed():
 def test_task_registry_is_complete():
     assert set(E.EMBEDDED_TASKS) == {"xnli", "pawsx", "mnli", "qqp", "squad", "tydiqa", "hellaswag", "copa",
                                      "tatoeba", "bucc", "panx", "udpos", "hellaswag_medical", "hellaswag_legal"}
-    for name, spec in E.EMBEDDED_TASKS.items():
+    for spec in E.EMBEDDED_TASKS.values():
         assert spec["kind"] in TASK_KINDS and spec["description"]
     with pytest.raises(KeyError, match="unknown embedded task"):
         E.load_embedded_task("nope")

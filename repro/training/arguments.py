@@ -36,14 +36,28 @@ def use_bf16(hp: dict) -> bool:
     return bool(setting)
 
 
+def step_checkpoints(hp: dict, max_steps: int) -> int | None:
+    """Steps between step-based checkpoints, or None: only the elapsed-time ones
+    (:class:`repro.training.checkpointing.TimedCheckpoints`).
+
+    A run with a fixed step budget (``max_steps`` in its hyperparameters: the scaled profiles and the
+    tests that kill a run half-way) also saves every quarter of its steps (50 to 500 apart), so the
+    resume path runs in minutes; the papers' epoch-based runs save by elapsed time only.
+    """
+    if hp.get("save_steps"):
+        return int(hp["save_steps"])
+    if hp.get("max_steps"):
+        return max(50, min(500, max_steps // 4))
+    return None
+
+
 def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, progress: bool) -> TrainingArguments:
     """Effective batch = per-device batch x accumulation x devices, as the papers' scripts count it."""
     world = world_size()
     per_device, accumulation = batch_layout(hp["batch_size"], world, MAX_DEVICE_BATCH)
     steps_per_epoch = max(1, math.ceil(n_train / hp["batch_size"]))
     max_steps = hp.get("max_steps") or int(math.ceil(hp["epochs"] * steps_per_epoch))
-    # checkpoints make a long run resumable; a seconds-long run gains little from many of them
-    save_steps = hp.get("save_steps") or max(50, min(500, max_steps // 4))
+    save_steps = step_checkpoints(hp, max_steps)
     return TrainingArguments(
         output_dir=str(output_dir),
         per_device_train_batch_size=per_device,
@@ -59,8 +73,8 @@ def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, p
         bf16=use_bf16(hp),
         train_sampling_strategy="group_by_length",  # dynamic padding wastes little inside a batch
         logging_steps=max(1, max_steps // 10),
-        save_strategy="steps",
-        save_steps=save_steps,
+        save_strategy="steps" if save_steps else "no",  # and by elapsed time: training.checkpointing
+        save_steps=save_steps or 500,
         save_total_limit=1,
         report_to="none",
         disable_tqdm=not progress,

@@ -19,6 +19,7 @@ from repro.kinds import kind_of
 from repro.runspec import RunSpec
 from repro.tasks.mlm_corpus import load_mlm_corpus
 from repro.training.arguments import training_arguments
+from repro.training.checkpointing import TimedCheckpoints
 from repro.training.finetune import (
     freeze_embeddings,
     last_checkpoint,
@@ -216,6 +217,7 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
                           total=args.max_steps * args.gradient_accumulation_steps, seed=training_seed(run),
                           rank=args.process_index, world=args.world_size)
     trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config)
+    trainer.add_callback(TimedCheckpoints())
     quiet_trainer(trainer, progress)
     resume = last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
