@@ -169,7 +169,8 @@ def write_wikipedia(hub_cache: Path, articles: int, seed: int) -> list[str]:
         table = []
         for k in range(articles):
             title = text.word().capitalize()
-            body = "\n\n".join([text.paragraph(), text.word().capitalize(), text.paragraph(), text.paragraph(2)])
+            body = "\n\n".join([_article_paragraph(text, 3), text.word().capitalize(), _article_paragraph(text, 2),
+                                 _article_paragraph(text, 3)])
             table.append({"id": str(1000 + 7 * k), "url": f"https://{lang}.wikipedia.org/wiki/{title}",
                           "title": title, "text": body})
         relative = mlm_corpus.first_shard_pattern(lang).replace("*", "00001")
@@ -177,6 +178,11 @@ def write_wikipedia(hub_cache: Path, articles: int, seed: int) -> list[str]:
     shutil.rmtree(scratch, ignore_errors=True)
     write_hub_snapshot(hub_cache, mlm_corpus.WIKIPEDIA_ID, mlm_corpus.REV_WIKIPEDIA, files, repo_type="dataset")
     return list(mlm_corpus.MLM_LANGUAGES)
+
+
+def _article_paragraph(text: PseudoText, sentences: int) -> str:
+    """Sentences of 8-14 words: at least 20 characters in every script, so the corpus reader keeps them."""
+    return text.separator.join(text.sentence(8, 14) for _ in range(sentences))
 
 
 def install_synonym_table(cache_dir: Path, source: Path) -> Path:
