@@ -104,9 +104,9 @@ def muse_cache_path(src: str, tgt: str, cache_dir: str | os.PathLike | None = No
     _check_language(src)
     _check_language(tgt)
     if cache_dir is None:
-        from repro.prefetch import default_cache_dir
+        from repro.io import cache_root  # the suite's cache (repro.prefetch, once its home, is gone)
 
-        cache_dir = default_cache_dir()
+        cache_dir = cache_root()
     return Path(cache_dir) / "muse" / f"{src}-{tgt}.txt"
 
 
