@@ -29,10 +29,12 @@ from repro.rehearsal.layout import write_hub_snapshot
 from repro.rehearsal.mirror import install_synonym_table
 from repro.rehearsal.repos import dataset_plans
 from repro.rehearsal.schemas import features_of, splits_of
+from repro.rehearsal.text import ENGLISH_WORDS
 from repro.tasks.hub import dataset_requirements, training_languages
 from repro.tasks.synonyms import SynonymTableError
 
 SUPPORTED = [name for name, source in HUB_TASKS.items() if source.supported]
+SYNONYM_TABLE_PATH = shared_path("data/counterfitted_neighbors.json", "REPRO_SYNONYM_TABLE")
 
 
 def _draw(name: str, split: str, lang: str | None = None, n: int = 8, seed: int = 0) -> list[dict]:
@@ -129,6 +131,14 @@ def test_qa_answers_stand_at_their_offsets_in_every_script():
     assert any(not r["answers"]["text"] for r in _draw("squad_v2", "train"))  # unanswerable questions
 
 
+@pytest.mark.skipif(SYNONYM_TABLE_PATH is None, reason="shared/data/counterfitted_neighbors.json not found")
+def test_english_pseudo_text_has_words_the_synonym_table_replaces():
+    table = json.loads(SYNONYM_TABLE_PATH.read_text())
+    assert all(table.get(word) for word in ENGLISH_WORDS)  # keys with at least one neighbour
+    words = " ".join(r["premise"] for r in _draw("xnli", "train", "en", n=20)).lower().split()
+    assert sum(w.strip(".") in ENGLISH_WORDS for w in words) > len(words) / 4
+
+
 def test_panx_tags_are_iob2():
     for lang in ("en", "ar", "zh"):
         for row in _draw("panx", "train", lang, n=20):
@@ -192,7 +202,7 @@ def test_rows_must_be_positive(tmp_path):
 
 # --- a whole mirror, read offline through the suite's loaders --------------------------------------
 
-SYNONYM_TABLE = shared_path("data/counterfitted_neighbors.json", "REPRO_SYNONYM_TABLE")
+SYNONYM_TABLE = SYNONYM_TABLE_PATH
 ROWS_PER_SPLIT = 6
 
 
@@ -276,8 +286,26 @@ OFFLINE_CHECKS = textwrap.dedent("""
     out["mlm"] = {"missing": missing_mlm_corpus(), "languages": sorted(corpus),
                   "shortest": min(len(p) for texts in corpus.values() for p in texts),
                   "paragraphs": {lang: len(texts) for lang, texts in corpus.items()}}
-    from repro.tasks.synonyms import counterfitted_table
+    from repro.tasks.synonyms import augment_sentence, counterfitted_table
     out["synonyms"] = len(counterfitted_table()) if have_table else None
+    english = list(load_hub_task("xnli", languages=["en"]).train["en"]["sentence1"])
+    if have_table:  # RS-DA finds words to replace in the English pseudo-text
+        import random
+        rng = random.Random(0)
+        out["rsda_changed"] = sum(augment_sentence(t, counterfitted_table(), rng) != t for t in english)
+    # --- the code-switching attack's MUSE dictionaries, from the suite's cache (XLT_REPRO_CACHE)
+    import random
+    from repro.attacks.code_switch import code_switch, load_muse_dictionary
+    from repro.hub_access import MissingResourceError
+    german = load_muse_dictionary("de", "en")
+    sentences = list(load_hub_task("xnli", languages=["de"]).test["de"]["sentence1"])
+    out["muse"] = {"de_words": len(german),
+                   "switched": sum(code_switch(t, german, rate=1.0, rng=random.Random(0)) != t for t in sentences)}
+    try:
+        load_muse_dictionary("ur", "en")  # MUSE publishes no Urdu dictionary
+        out["muse"]["ur"] = "found"
+    except MissingResourceError:
+        out["muse"]["ur"] = "missing"
     print("RESULT:" + json.dumps(out))
 """)
 
@@ -377,3 +405,9 @@ def test_the_full_profile_finds_everything_it_needs(offline, mirror):
     assert mlm["shortest"] >= 20  # headings and stubs under 20 characters are dropped
     # three paragraphs per article survive (the one-word heading does not)
     assert set(mlm["paragraphs"].values()) == {3 * ROWS_PER_SPLIT}
+    if SYNONYM_TABLE is not None:
+        assert offline["rsda_changed"] >= ROWS_PER_SPLIT // 2  # RS-DA has words to replace
+    # code-switching reads MUSE-format dictionaries for the pairs MUSE publishes, and only those
+    assert offline["muse"]["de_words"] > 50 and offline["muse"]["switched"] == ROWS_PER_SPLIT
+    assert offline["muse"]["ur"] == "missing"
+    assert "de-en" in mirror.muse and "ur-en" not in mirror.muse and "sw-en" not in mirror.muse

@@ -13,7 +13,8 @@ that possible is this mirror, laid out as the real caches are after ``repro pref
   revision (:mod:`repro.rehearsal.models`) and the first Wikipedia shard of every MLM language;
 - ``xlt-repro/``: the suite's cache with Robust-XLT's synonym table (the real file: the loader
   accepts only the table with the pinned sha256, so a made-up table would need a rehearsal branch
-  in the loader; it is 2 MB).
+  in the loader; it is 2 MB) and MUSE-format dictionaries into English for the code-switching
+  attack (made up: MUSE files carry no checksum; only for the pairs MUSE publishes).
 
 What the offline fallback of ``datasets`` does with revisions (datasets 4-5, read in
 ``datasets/load.py`` and ``datasets/packaged_modules/cache/cache.py``): with HF_HUB_OFFLINE set,
@@ -78,6 +79,7 @@ class Mirror:
     datasets: tuple[str, ...]  # one line per cached dataset config, as missing-resource errors name them
     models: tuple[str, ...]  # "hub id @ revision"
     mlm_languages: tuple[str, ...]  # languages with a first Wikipedia shard
+    muse: tuple[str, ...]  # MUSE-format dictionaries ("de-en"), for the pairs MUSE publishes
     synonym_table: str | None  # the table in the mirror's suite cache; None: no verified copy was available
     missing: tuple[str, ...]  # what the mirror lacks (a run needing it stops with MissingResourceError)
 
@@ -123,6 +125,7 @@ def _build(tmp: Path, rows: int, seed: int, table_source: Path | None) -> dict:
         cached += [describe_dataset(plan.dataset_id, config, plan.revision) for config in plan.configs]
     models = write_models(hub_cache, seed)
     languages = write_wikipedia(hub_cache, rows, seed)
+    muse = write_muse_dictionaries(Path(env["XLT_REPRO_CACHE"]), seed)
     missing = []
     table = None
     if table_source is None:
@@ -130,7 +133,7 @@ def _build(tmp: Path, rows: int, seed: int, table_source: Path | None) -> dict:
     else:
         table = install_synonym_table(Path(env["XLT_REPRO_CACHE"]), table_source)
     return {"rows": rows, "seed": seed, "datasets": cached, "models": models, "mlm_languages": languages,
-            "synonym_table": table is not None, "missing": missing}
+            "muse": muse, "synonym_table": table is not None, "missing": missing}
 
 
 def _from_manifest(root: Path, recorded: dict) -> Mirror:
@@ -138,7 +141,8 @@ def _from_manifest(root: Path, recorded: dict) -> Mirror:
     table = synonyms.synonym_cache_path(env["XLT_REPRO_CACHE"]) if recorded["synonym_table"] else None
     return Mirror(root=root, rows=recorded["rows"], seed=recorded["seed"], env=env,
                   datasets=tuple(recorded["datasets"]), models=tuple(recorded["models"]),
-                  mlm_languages=tuple(recorded["mlm_languages"]), synonym_table=str(table) if table else None,
+                  mlm_languages=tuple(recorded["mlm_languages"]), muse=tuple(recorded["muse"]),
+                  synonym_table=str(table) if table else None,
                   missing=tuple(recorded["missing"]))
 
 
@@ -183,6 +187,33 @@ def write_wikipedia(hub_cache: Path, articles: int, seed: int) -> list[str]:
 def _article_paragraph(text: PseudoText, sentences: int) -> str:
     """Sentences of 8-14 words: at least 20 characters in every script, so the corpus reader keeps them."""
     return text.separator.join(text.sentence(8, 14) for _ in range(sentences))
+
+
+def write_muse_dictionaries(cache_dir: Path, seed: int) -> list[str]:
+    """MUSE-format dictionaries (``<cache>/muse/<lang>-en.txt``) from each language's pseudo-words to English.
+
+    Code-switching attacks read them (:mod:`repro.attacks.code_switch`). Written only for the
+    pairs MUSE publishes (:func:`~repro.attacks.code_switch.muse_pair_published`): for a test
+    language without one, the rehearsal meets the same missing dictionary the real run would.
+    """
+    import random
+
+    from repro.attacks.code_switch import muse_cache_path, muse_pair_published
+
+    languages = sorted({lang for source in HUB_TASKS.values() for lang in source.configs} - {"en"})
+    english = PseudoText("en", seed).lexicon
+    written = []
+    for lang in languages:
+        if not muse_pair_published(lang, "en"):
+            continue
+        rng = random.Random(f"rehearsal-muse:{seed}:{lang}")
+        pairs = [f"{word.lower()} {target}" for word in PseudoText(lang, seed).lexicon
+                 for target in rng.sample(english, rng.randint(1, 2))]
+        path = muse_cache_path(lang, "en", cache_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(pairs) + "\n", encoding="utf-8")
+        written.append(f"{lang}-en")
+    return written
 
 
 def install_synonym_table(cache_dir: Path, source: Path) -> Path:

@@ -48,6 +48,15 @@ _LATIN_EXTRA = {
 }
 # scripts written without spaces between words
 UNSPACED = frozenset({"zh", "ja", "th"})
+# real English words in English pseudo-text, so that word-level augmentation and attacks (Robust-XLT's
+# synonym table, MUSE-style dictionaries) find words to replace; each is a key with neighbours in
+# Robust-XLT's counterfitted_neighbors.json (checked by tests/test_rehearsal_mirror.py)
+ENGLISH_WORDS = tuple(
+    "movie good film great people house city small big large old new man woman child water food book car road "
+    "river town country school family friend work time year day night world life story music game team war "
+    "king song bad happy sad fast quick slow beautiful strong weak rich poor young important different early "
+    "late long short high low".split()
+)
 
 
 @cache
@@ -85,7 +94,8 @@ class PseudoText:
         letters = alphabet(lang)
         short = 1 if lang in {"zh", "ja", "ko"} else 2  # a CJK character or Hangul syllable is a syllable
         lengths = [lexicon_rng.randint(short, short + 5) for _ in range(lexicon_size)]
-        self.lexicon = sorted({"".join(lexicon_rng.choice(letters) for _ in range(n)) for n in lengths})
+        self.lexicon = sorted({"".join(lexicon_rng.choice(letters) for _ in range(n)) for n in lengths}
+                              | (set(ENGLISH_WORDS) if lang == "en" else set()))
         # the words drawn: one stream per use (dataset, split, ...), over the language's one lexicon
         self.rng = random.Random(f"rehearsal-text:{seed}:{lang}:{stream}")
         self.separator = "" if lang in UNSPACED else " "
