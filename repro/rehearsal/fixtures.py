@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from repro.catalog.hub_sources import PANX_LABELS, TYDIQA_ID_PREFIX, UPOS_LABELS, HubTaskSource
 from repro.rehearsal.schemas import HIDES_TEST_LABELS
@@ -122,7 +123,8 @@ def _qa(d: Draw) -> list[dict]:
             texts, starts = [answer, answer], [start, start]
         if name == "squad_v2" and i % 3 == 1:  # unanswerable
             texts, starts = [], []
-        row = {"id": ids[i], "title": t.word().capitalize(), "context": context, "question": question}
+        row: dict[str, Any] = {"id": ids[i], "title": t.word().capitalize(), "context": context,
+                               "question": question}
         if name in ("xquad", "mlqa", "squad_mt"):
             row["answers"] = {"answer_start": starts, "text": texts}
         else:
@@ -169,7 +171,8 @@ def _tatoeba(d: Draw) -> list[dict]:
 def _panx(d: Draw) -> list[dict]:
     t, out = d.text(), []
     for _ in range(d.n):
-        words, tags = [], []
+        words: list[str] = []
+        tags: list[int] = []
         while len(words) < 4 or (len(words) < 12 and d.rng.random() < 0.7):
             if d.rng.random() < 0.35:  # an entity of one to three words, IOB2
                 kind = d.rng.choice(("PER", "ORG", "LOC"))
@@ -227,8 +230,8 @@ def _copa(d: Draw) -> list[dict]:
     questions = [d.rng.choice(("cause", "effect")) for _ in range(d.n)]
     out = []
     for i in range(d.n):
-        row = {"premise": t.sentence(), "choice1": t.sentence(3, 6), "choice2": t.sentence(3, 6),
-               "question": questions[i]}
+        row: dict[str, Any] = {"premise": t.sentence(), "choice1": t.sentence(3, 6),
+                               "choice2": t.sentence(3, 6), "question": questions[i]}
         row.update({"label": labels[i], "idx": i, "changed": False} if d.source.name == "copa"
                    else {"idx": i, "label": labels[i]})
         out.append(row)

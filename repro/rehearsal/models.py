@@ -25,13 +25,14 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from repro.catalog.models import HUB_MODELS, HubModel
 from repro.rehearsal.layout import write_hub_snapshot
 from repro.rehearsal.text import all_letters, corpus, script_languages
 
 # the architecture of each real checkpoint (config.json at the pinned revision)
-REAL_CONFIGS: dict[str, dict] = {
+REAL_CONFIGS: dict[str, dict[str, Any]] = {
     "xlm-roberta": {
         "architectures": ["XLMRobertaForMaskedLM"], "model_type": "xlm-roberta", "bos_token_id": 0, "pad_token_id": 1,
         "eos_token_id": 2, "hidden_act": "gelu", "layer_norm_eps": 1e-05, "max_position_embeddings": 514,
@@ -44,7 +45,7 @@ REAL_CONFIGS: dict[str, dict] = {
         "pooler_size_per_head": 128, "pooler_type": "first_token_transform", "position_embedding_type": "absolute",
     },
 }
-TINY = {"hidden_size": 32, "num_attention_heads": 2, "intermediate_size": 64}
+TINY: dict[str, Any] = {"hidden_size": 32, "num_attention_heads": 2, "intermediate_size": 64}
 MBERT_SPECIALS = ["[PAD]"] + [f"[unused{i}]" for i in range(1, 100)] + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 _PUNCTUATION = list(".,?!;:'\"()<>-#&/0123456789")
 
@@ -60,7 +61,7 @@ def _training_text(seed: int) -> list[str]:
 def xlmr_tokenizer(seed: int, vocab_size: int = 2000):
     """An XLM-R tokenizer (unigram pieces, XLM-R's special tokens and ids) trained on pseudo-text."""
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
-    from transformers import XLMRobertaTokenizerFast
+    from transformers import XLMRobertaTokenizer  # transformers 5: XLMRobertaTokenizerFast is this class
 
     trainer_tokenizer = Tokenizer(models.Unigram())
     trainer_tokenizer.normalizer = normalizers.NFKC()  # XLM-R's sentencepiece model normalises with nmt_nfkc
@@ -72,7 +73,7 @@ def xlmr_tokenizer(seed: int, vocab_size: int = 2000):
     trainer_tokenizer.train_from_iterator(_training_text(seed), trainer)
     pieces = [tuple(piece) for piece in json.loads(trainer_tokenizer.to_str())["model"]["vocab"]]
     # XLM-R: <s>=0, <pad>=1, </s>=2, <unk>=3, the pieces, <mask> last
-    tokenizer = XLMRobertaTokenizerFast(vocab=pieces + [("<mask>", 0.0)])
+    tokenizer = XLMRobertaTokenizer(vocab=pieces + [("<mask>", 0.0)])
     tokenizer.backend_tokenizer.normalizer = normalizers.NFKC()
     return tokenizer
 
@@ -80,7 +81,7 @@ def xlmr_tokenizer(seed: int, vocab_size: int = 2000):
 def mbert_tokenizer(seed: int, vocab_size: int = 2000):
     """A cased multilingual BERT tokenizer (WordPiece, mBERT's special tokens at ids 0 and 100-103)."""
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
-    from transformers import BertTokenizerFast
+    from transformers import BertTokenizer  # transformers 5: BertTokenizerFast is this class
 
     trainer_tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     trainer_tokenizer.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
@@ -89,7 +90,7 @@ def mbert_tokenizer(seed: int, vocab_size: int = 2000):
                                         initial_alphabet=all_letters() + _PUNCTUATION, show_progress=False)
     trainer_tokenizer.train_from_iterator(_training_text(seed), trainer)
     vocab = trainer_tokenizer.get_vocab()
-    return BertTokenizerFast(vocab=dict(sorted(vocab.items(), key=lambda kv: kv[1])), do_lower_case=False)
+    return BertTokenizer(vocab=dict(sorted(vocab.items(), key=lambda kv: kv[1])), do_lower_case=False)
 
 
 def tiny_config(model: HubModel, vocab_size: int):
@@ -97,7 +98,8 @@ def tiny_config(model: HubModel, vocab_size: int):
     from transformers import BertConfig, XLMRobertaConfig
 
     family = model_family(model)
-    fields = {**REAL_CONFIGS[family], **TINY, "num_hidden_layers": model.layers, "vocab_size": vocab_size}
+    fields: dict[str, Any] = {**REAL_CONFIGS[family], **TINY, "num_hidden_layers": model.layers,
+                              "vocab_size": vocab_size}
     return (BertConfig if family == "bert" else XLMRobertaConfig)(**fields)
 
 
