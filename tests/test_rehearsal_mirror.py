@@ -200,6 +200,27 @@ def test_rows_must_be_positive(tmp_path):
         build_mirror(tmp_path / "m", rows=0)
 
 
+TOKENIZER_HASH = textwrap.dedent("""
+    import hashlib
+    from repro.rehearsal.models import mbert_tokenizer, xlmr_tokenizer
+    for tokenizer in (xlmr_tokenizer(0), mbert_tokenizer(0)):
+        print(hashlib.sha256(tokenizer.backend_tokenizer.to_str().encode()).hexdigest())
+""")
+
+
+@pytest.mark.slow
+def test_tokenizers_are_the_same_in_every_process():
+    # tokenizers' trainers gave different vocabularies from one process to the next; counted ones must not
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": hash_seed}
+        proc = subprocess.run([sys.executable, "-c", TOKENIZER_HASH], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1
+
+
 # --- a whole mirror, read offline through the suite's loaders --------------------------------------
 
 SYNONYM_TABLE = SYNONYM_TABLE_PATH

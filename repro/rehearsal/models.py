@@ -7,23 +7,29 @@ Each stand-in keeps what the runs depend on and shrinks what only costs time:
   pooler; mBERT: BertForPreTraining's masked-LM and next-sentence heads and the pooler), the number
   of layers (retrieval reads ``hidden_states[14]`` of XLM-R large's 24), the position table
   (514 / 512, so inputs of 512 tokens fit), the special-token ids and the tokenizer class;
-- shrunk: hidden size 32, 2 attention heads, feed-forward 64, and a vocabulary of about a
-  thousand pieces learned from the rehearsal's pseudo-text (:mod:`repro.rehearsal.text`).
+- shrunk: hidden size 32, 2 attention heads, feed-forward 64, and a vocabulary of 4,000 pieces
+  (every character, the most frequent words) counted from the rehearsal's pseudo-text
+  (:mod:`repro.rehearsal.text`).
 
 The real values are those of the checkpoints' config.json files (FacebookAI/xlm-roberta-base
 config.json at commit 8524a13 and copies of xlm-roberta-large's and bert-base-multilingual-cased's,
-read as stored hub pages); the files each repository holds at its pinned revision: XLM-R
-config.json, model.safetensors, sentencepiece.bpe.model and tokenizer.json (no tokenizer_config.json);
-mBERT config.json, model.safetensors, tokenizer.json, tokenizer_config.json ({"do_lower_case": false})
-and vocab.txt. The stand-ins hold the same files except sentencepiece.bpe.model (writing one needs
-the sentencepiece library; tokenizer.json is what transformers loads, and the catalogue accepts
-either file).
+read as stored hub pages). The files each repository holds at its pinned revision (stored tree
+pages): xlm-roberta-large @ 2a489c0 has config.json, model.safetensors, sentencepiece.bpe.model
+and tokenizer.json and no tokenizer_config.json (added later, in #17); mBERT has config.json,
+model.safetensors, tokenizer.json, vocab.txt and tokenizer_config.json (added in 875a30f "Add
+tokenizer configuration", before the pinned fdfce55; ``{"do_lower_case": false}``, a later #5 added
+model_max_length). The stand-ins hold the same files except sentencepiece.bpe.model (writing one
+needs the sentencepiece library; transformers loads tokenizer.json, and the catalogue accepts
+either file). So, as with the real XLM-R snapshot, the tokenizer has no model_max_length: runs
+must truncate explicitly.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -54,43 +60,79 @@ def model_family(model: HubModel) -> str:
     return "bert" if "bert-base" in model.hub_id else "xlm-roberta"
 
 
-def _training_text(seed: int) -> list[str]:
-    return corpus(script_languages(), seed, sentences_per_language=60)
+def _counts(seed: int) -> tuple[Counter, Counter]:
+    """(word counts, character counts) of the pseudo-text every script's language writes."""
+    words: Counter = Counter()
+    chars: Counter = Counter()
+    for sentence in corpus(script_languages(), seed, sentences_per_language=60):
+        for chunk in sentence.split():
+            word = chunk.rstrip(".?!,")
+            if 0 < len(word) <= 16:  # unspaced scripts give whole sentences: no word pieces for those
+                words[word] += 1
+        chars.update(sentence)
+    for letter in all_letters():  # every letter, also those a small corpus misses, and their capitals
+        chars[letter] += 0
+        chars[letter.upper()] += 0
+    for mark in _PUNCTUATION:
+        chars[mark] += 0
+    chars.pop(" ", None)
+    return words, chars
 
 
-def xlmr_tokenizer(seed: int, vocab_size: int = 2000):
-    """An XLM-R tokenizer (unigram pieces, XLM-R's special tokens and ids) trained on pseudo-text."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+def _ranked(counts: Counter) -> list[tuple[str, int]]:
+    """Most frequent first, ties by the string: the same order in every process."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def xlmr_tokenizer(seed: int, vocab_size: int = 4000):
+    """An XLM-R tokenizer: a unigram model counted from pseudo-text, XLM-R's special tokens and ids.
+
+    Pieces are every character (alone and after the word-start mark "▁") and the most frequent
+    words as "▁word", each scored with its log relative frequency (add-one), so whole words win
+    and any text still segments. Counted rather than trained with tokenizers' UnigramTrainer,
+    whose output differs from one process to the next (measured: scores and pieces change).
+    """
+    from tokenizers import normalizers
     from transformers import XLMRobertaTokenizer  # transformers 5: XLMRobertaTokenizerFast is this class
 
-    trainer_tokenizer = Tokenizer(models.Unigram())
-    trainer_tokenizer.normalizer = normalizers.NFKC()  # XLM-R's sentencepiece model normalises with nmt_nfkc
-    trainer_tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
-                                                               pre_tokenizers.Metaspace()])
-    trainer = trainers.UnigramTrainer(vocab_size=vocab_size, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-                                      unk_token="<unk>", initial_alphabet=all_letters() + _PUNCTUATION,
-                                      show_progress=False)
-    trainer_tokenizer.train_from_iterator(_training_text(seed), trainer)
-    pieces = [tuple(piece) for piece in json.loads(trainer_tokenizer.to_str())["model"]["vocab"]]
+    words, chars = _counts(seed)
+    total = sum(words.values()) + sum(chars.values()) + len(chars)
+
+    def score(count: int) -> float:
+        return round(math.log((count + 1) / total), 6)
+
+    pieces: dict[str, float] = {"\u2581": score(sum(words.values()))}
+    for char, count in _ranked(chars):
+        pieces.setdefault(char, score(count) - 1.0)  # a character costs more than a word, so words win
+        pieces.setdefault("\u2581" + char, score(count) - 1.0)
+    for word, count in _ranked(words):
+        if len(pieces) >= vocab_size - 5:
+            break
+        pieces.setdefault("\u2581" + word, score(count))
+    specials = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
     # XLM-R: <s>=0, <pad>=1, </s>=2, <unk>=3, the pieces, <mask> last
-    tokenizer = XLMRobertaTokenizer(vocab=pieces + [("<mask>", 0.0)])
-    tokenizer.backend_tokenizer.normalizer = normalizers.NFKC()
+    tokenizer = XLMRobertaTokenizer(vocab=specials + list(pieces.items()) + [("<mask>", 0.0)])
+    tokenizer.backend_tokenizer.normalizer = normalizers.NFKC()  # XLM-R's sentencepiece model applies nmt_nfkc
     return tokenizer
 
 
-def mbert_tokenizer(seed: int, vocab_size: int = 2000):
-    """A cased multilingual BERT tokenizer (WordPiece, mBERT's special tokens at ids 0 and 100-103)."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+def mbert_tokenizer(seed: int, vocab_size: int = 4000):
+    """A cased multilingual BERT tokenizer: WordPiece with mBERT's special tokens at ids 0 and 100-103.
+
+    The vocabulary is every character, every character as a continuation ("##c") and the most
+    frequent words (counted, for the reason :func:`xlmr_tokenizer` gives), so any word segments.
+    """
     from transformers import BertTokenizer  # transformers 5: BertTokenizerFast is this class
 
-    trainer_tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    trainer_tokenizer.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
-    trainer_tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=MBERT_SPECIALS,
-                                        initial_alphabet=all_letters() + _PUNCTUATION, show_progress=False)
-    trainer_tokenizer.train_from_iterator(_training_text(seed), trainer)
-    vocab = trainer_tokenizer.get_vocab()
-    return BertTokenizer(vocab=dict(sorted(vocab.items(), key=lambda kv: kv[1])), do_lower_case=False)
+    words, chars = _counts(seed)
+    vocab: dict[str, int] = {}
+    for token in MBERT_SPECIALS + [c for c, _ in _ranked(chars)] + [f"##{c}" for c, _ in _ranked(chars)]:
+        vocab.setdefault(token, len(vocab))
+    for word, _ in _ranked(words):
+        if len(vocab) >= vocab_size:
+            break
+        vocab.setdefault(word, len(vocab))
+    return BertTokenizer(vocab=vocab, do_lower_case=False)
 
 
 def tiny_config(model: HubModel, vocab_size: int):
