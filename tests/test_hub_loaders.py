@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from repro.catalog.hub_sources import HUB_TASKS, PANX_LABELS, UPOS_LABELS
@@ -28,6 +25,7 @@ from repro.models.hub import (
     model_cached,
     resolve_model,
 )
+from repro.rehearsal.layout import hub_style_cache, qa_rows, rows, write_card, write_parquet_export, write_repo
 from repro.resources import check_available
 from repro.tasks.hub import (
     dataset_requirements,
@@ -37,70 +35,9 @@ from repro.tasks.hub import (
 
 REPO = Path(__file__).resolve().parents[1]
 
-# --- writing hub-shaped repositories -------------------------------------------------------------
-
-def _features_yaml(features: dict[str, object]) -> str:
-    """dataset_info features in the hub card's YAML (string, int32, int64, class_label, lists)."""
-    lines = []
-    for name, kind in features.items():
-        lines.append(f"  - name: {name}")
-        if isinstance(kind, tuple):  # class label names
-            lines.append("    dtype:\n      class_label:\n        names:")
-            lines += [f"          '{i}': '{label}'" for i, label in enumerate(kind)]
-        elif isinstance(kind, list):  # a sequence of class labels (one tag per word)
-            lines.append("    sequence:\n      class_label:\n        names:")
-            lines += [f"          '{i}': '{label}'" for i, label in enumerate(kind)]
-        elif kind == "string_list":
-            lines.append("    sequence: string")
-        elif kind == "answers":
-            lines.append("    sequence:\n    - name: text\n      dtype: string\n"
-                         "    - name: answer_start\n      dtype: int32")
-        else:
-            lines.append(f"    dtype: {kind}")
-    return "\n".join(lines)
-
-
-def write_repo(root: Path, dataset_id: str, configs: dict[str, dict[str, list[dict]]],
-               features: dict[str, object] | None = None, dirs: dict[str, str] | None = None,
-               readme: bool = True) -> Path:
-    """Write data files ``<dir>/<split>-00000-of-00001.parquet`` and a card listing the configs."""
-    repo = root / dataset_id
-    card_info, card_configs = [], []
-    for config, splits in configs.items():
-        directory = (dirs or {}).get(config, config)
-        card_configs.append(f"- config_name: {config}\n  data_files:")
-        for split, rows in splits.items():
-            path = repo / directory / f"{split}-00000-of-00001.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.Table.from_pylist(rows), path)
-            card_configs.append(f"  - split: {split}\n    path: {directory}/{split}-*")
-        if features:
-            card_info.append(f"- config_name: {config}\n  features:\n{_features_yaml(features)}")
-    if readme:
-        info = ("dataset_info:\n" + "\n".join(card_info) + "\n") if card_info else ""
-        (repo / "README.md").write_text(f"---\n{info}configs:\n" + "\n".join(card_configs) + "\n---\n# test copy\n")
-    return repo
-
-
-def rows(**columns):
-    """Column lists -> row dicts."""
-    n = len(next(iter(columns.values())))
-    return [{k: v[i] for k, v in columns.items()} for i in range(n)]
-
+# --- writing hub-shaped repositories: repro.rehearsal.layout (one copy, shared with the rehearsal mirror)
 
 NLI = ("entailment", "neutral", "contradiction")
-
-
-def qa_rows(prefix: str, n: int, *, lang_prefix: str = "", empty_at: int | None = None):
-    out = []
-    for i in range(n):
-        context = f"{prefix} context number {i} mentions the answer{i} here."
-        answer = f"answer{i}"
-        start = context.index(answer)
-        answers = {"text": [], "answer_start": []} if i == empty_at else {"text": [answer], "answer_start": [start]}
-        out.append({"id": f"{lang_prefix}{prefix}-{i}", "title": f"T{i}", "context": context,
-                    "question": f"{prefix} question {i}?", "answers": answers})
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -205,14 +142,13 @@ def hub(tmp_path_factory) -> Path:
                                                      "test": hs(1, [""])}}, dirs={"default": "data"})
 
     # allenai/cosmos_qa at refs/convert/parquet: <config>/<split>/0000.parquet, no card
-    for split, labels in (("train", [0, 3]), ("validation", [2]), ("test", [-1])):
-        path = root / "allenai/cosmos_qa" / "default" / split / "0000.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def cq(split, labels):
         n = len(labels)
-        pq.write_table(pa.Table.from_pylist(rows(
-            id=[f"{split}{i}" for i in range(n)], context=[f"passage {i}" for i in range(n)],
-            question=[f"why {i}?" for i in range(n)], answer0=["A0"] * n, answer1=["A1"] * n, answer2=["A2"] * n,
-            answer3=["A3"] * n, label=labels)), path)
+        return rows(id=[f"{split}{i}" for i in range(n)], context=[f"passage {i}" for i in range(n)],
+                    question=[f"why {i}?" for i in range(n)], answer0=["A0"] * n, answer1=["A1"] * n,
+                    answer2=["A2"] * n, answer3=["A3"] * n, label=labels)
+    write_parquet_export(root, "allenai/cosmos_qa", {"default": {
+        "train": cq("train", [0, 3]), "validation": cq("validation", [2]), "test": cq("test", [-1])}})
 
     # tau/commonsense_qa: choices {label, text}; answerKey a letter ("" in test)
     def cs(n, keys):
@@ -227,20 +163,16 @@ def hub(tmp_path_factory) -> Path:
 
 def _merge_cards(repo: Path) -> None:
     """glue was written config by config: rebuild one card listing all of them."""
-    configs, infos = [], []
     feats = {
         "mnli": {"premise": "string", "hypothesis": "string", "label": NLI, "idx": "int32"},
         "qqp": {"question1": "string", "question2": "string", "label": ("not_duplicate", "duplicate"), "idx": "int32"},
         "sst2": {"sentence": "string", "label": ("negative", "positive"), "idx": "int32"},
     }
+    data_files = {}
     for config in sorted(p.name for p in repo.iterdir() if p.is_dir()):
-        configs.append(f"- config_name: {config}\n  data_files:")
-        for f in sorted((repo / config).glob("*.parquet")):
-            split = f.name.split("-")[0]
-            configs.append(f"  - split: {split}\n    path: {config}/{split}-*")
-        infos.append(f"- config_name: {config}\n  features:\n{_features_yaml(feats[config])}")
-    (repo / "README.md").write_text("---\ndataset_info:\n" + "\n".join(infos) + "\nconfigs:\n" + "\n".join(configs)
-                                    + "\n---\n")
+        splits = [f.name.split("-")[0] for f in sorted((repo / config).glob("*.parquet"))]
+        data_files[config] = {split: f"{config}/{split}-*" for split in splits}
+    write_card(repo, data_files, {config: feats[config] for config in data_files}, text="")
 
 
 @pytest.fixture(scope="module")
@@ -456,14 +388,8 @@ def tagging_hub(tmp_path_factory) -> Path:
     }
     for config, splits in configs.items():
         write_repo(root, "google/xtreme", {config: splits}, readme=False)
-    cards, infos = [], []
-    for config, splits in configs.items():
-        cards.append(f"- config_name: {config}\n  data_files:")
-        cards += [f"  - split: {split}\n    path: {config}/{split}-*" for split in splits]
-        features = panx_features if config.startswith("PAN-X") else udpos_features
-        infos.append(f"- config_name: {config}\n  features:\n{_features_yaml(features)}")
-    (repo / "README.md").write_text("---\ndataset_info:\n" + "\n".join(infos) + "\nconfigs:\n" + "\n".join(cards)
-                                    + "\n---\n")
+    write_card(repo, {config: {split: f"{config}/{split}-*" for split in splits} for config, splits in configs.items()},
+               {config: panx_features if config.startswith("PAN-X") else udpos_features for config in configs}, text="")
     return root
 
 
@@ -590,24 +516,10 @@ OFFLINE_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _hub_style_cache(hub: Path, cache: Path, configs: list[str]) -> None:
-    """A datasets cache as a hub download leaves it, built offline from the local copy.
-
-    datasets caches a hub dataset under <cache>/<namespace>___<name>/<config>/... and a dataset
-    read from a directory under <cache>/<directory name>/...: load the local copy, then move it.
-    """
-    import datasets
-
-    scratch = cache.parent / "scratch-cache"
-    for config in configs:
-        datasets.load_dataset(str(hub / "facebook/xnli"), config, cache_dir=str(scratch))
-    shutil.move(str(scratch / "xnli"), str(cache / "facebook___xnli"))
-
-
 def test_offline_stops_before_training_with_the_prefetch_command_and_reads_the_cache(hub, tmp_path):
     cache = tmp_path / "datasets-cache"
     cache.mkdir()
-    _hub_style_cache(hub, cache, ["en", "de"])
+    hub_style_cache(hub / "facebook/xnli", cache, "facebook/xnli", ["en", "de"])
     # datasets and huggingface_hub read these variables at import: a fresh interpreter is needed
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "XLT_REPRO"))}
     env.update(HF_HOME=str(tmp_path / "hf"), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1",
