@@ -21,7 +21,7 @@ from repro.models import model_path
 from repro.parallel import worker_devices
 from repro.profiles import Profile, get_profile
 from repro.report import render
-from repro.resources import check_available, prefetch
+from repro.resources import check_available, muse_languages, prefetch
 from repro.runspec import RunSpec
 from repro.schedule import select_shard
 from repro.spec import load_specs
@@ -60,8 +60,12 @@ def needs(runs: list[RunSpec]) -> dict:
     return {
         "task_names": sorted({name for r in runs for name in r.task.split("+")}),
         "model_names": sorted({r.model.name for r in runs}),
-        "synonyms_table": any(r.objective_config.get("synonyms") == "counterfitted" for r in runs),
+        # RS-DA trains on the counter-fitted table; the synonym attack perturbs English test sets with it
+        "synonyms_table": any(r.objective_config.get("synonyms") == "counterfitted"
+                              or any(a.get("resource") == "counterfitted" for a in r.hp.get("attacks") or ())
+                              for r in runs),
         "mlm": any(dict(r.sampling).get("mlm_corpus") for r in runs),
+        "muse": muse_languages(runs),
     }
 
 

@@ -27,6 +27,7 @@ from repro.attacks import (
     code_switch,
     distractor_pool,
     edit_word,
+    fetch_muse_dictionary,
     flip_rate,
     load_bilingual_dictionary,
     load_muse_dictionary,
@@ -212,6 +213,23 @@ def test_muse_cache_lookup(tmp_path):
     (tmp_path / "muse").mkdir()
     (tmp_path / "muse" / "en-de.txt").write_text("cat katze\n", encoding="utf-8")
     assert load_muse_dictionary("en", "de", tmp_path) == {"cat": ["katze"]}
+
+
+def test_fetch_muse_dictionary_caches_only_a_parsed_file(tmp_path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.html"
+    good.write_text("hund dog\nhund hound\n", encoding="utf-8")
+    bad.write_text("<html><body>Access is denied</body></html>\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    with pytest.raises(BilingualDictionaryError, match="line 1"):
+        fetch_muse_dictionary("de", "en", cache, url=bad.as_uri())
+    assert not [p for p in (cache / "muse").iterdir() if p.suffix != ".lock"]  # nothing half-written kept
+    path = fetch_muse_dictionary("de", "en", cache, url=good.as_uri())
+    assert path == cache / "muse" / "de-en.txt"
+    assert load_muse_dictionary("de", "en", cache) == {"hund": ["dog", "hound"]}
+    with pytest.raises(MissingResourceError, match="publishes no sw-en dictionary"):
+        fetch_muse_dictionary("sw", "en", cache, url=good.as_uri())
+    with pytest.raises(MissingResourceError, match="download failed"):
+        fetch_muse_dictionary("fr", "en", cache, url=(tmp_path / "absent.txt").as_uri())
 
 
 # --- QA ------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from repro.catalog.hub_sources import HUB_TASKS, PANX_LABELS, UPOS_LABELS
-from repro.hub_access import PREFETCH_COMMAND, MissingResourceError
+from repro.hub_access import PREFETCH_COMMAND, MissingResourceError, hub_offline
 from repro.models.hub import (
     HUB_MODELS,
     check_model_available,
@@ -548,3 +548,22 @@ def test_offline_stops_before_training_with_the_prefetch_command_and_reads_the_c
 
 def test_check_available_online_needs_nothing_cached():
     check_available(["xnli"], ["xlm-roberta-large"], online=True)
+
+
+def test_code_switching_needs_muse_only_where_it_publishes_a_dictionary(tmp_path, monkeypatch):
+    from repro.pipeline import needs, prepare
+    from repro.resources import muse_languages
+
+    runs = prepare("full").runs
+    attacked = [r for r in runs if any(a["kind"] == "code_switch" for a in r.hp.get("attacks") or ())]
+    assert attacked and {r.task for r in attacked} <= {"xnli", "copa"}
+    # XNLI's 15 languages less en, sw and ur (no MUSE dictionary); XCOPA adds et, id, it, ta, th, tr, vi, zh
+    assert muse_languages(attacked) == ["ar", "bg", "de", "el", "es", "et", "fr", "hi", "id", "it", "ru", "ta",
+                                        "th", "tr", "vi", "zh"]
+    assert needs(runs)["muse"] == muse_languages(attacked) and needs(runs)["synonyms_table"]
+    monkeypatch.setenv("XLT_REPRO_CACHE", str(tmp_path))
+    (tmp_path / "muse").mkdir()
+    (tmp_path / "muse" / "de-en.txt").write_text("hund dog\n", encoding="utf-8")
+    with hub_offline(), pytest.raises(MissingResourceError) as info:
+        check_available([], [], muse=["de", "fr"], online=True)
+    assert info.value.missing == ["MUSE bilingual dictionary fr-en: https://dl.fbaipublicfiles.com/arrival/dictionaries/fr-en.txt"]

@@ -24,6 +24,7 @@ from repro.attacks.code_switch import (
     BilingualDictionaryError,
     code_switch,
     code_switch_tokens,
+    fetch_muse_dictionary,
     load_bilingual_dictionary,
     load_muse_dictionary,
     muse_dictionary_path,
@@ -44,7 +45,8 @@ __all__ = [
     "ATTACK_KINDS", "DEFAULT_FIELDS", "PERTURBABLE_FIELDS", "QWERTY_NEIGHBOURS", "SYNONYM_TABLE_LANGUAGES",
     "AttackConfig", "BilingualDictionaryError", "WordAttack",
     "add_char_noise", "add_char_noise_tokens", "add_distractor", "apply_attack", "code_switch",
-    "code_switch_tokens", "distractor_pool", "edit_word", "flip_rate", "load_bilingual_dictionary",
+    "code_switch_tokens", "distractor_pool", "edit_word", "fetch_muse_dictionary", "flip_rate",
+    "load_bilingual_dictionary",
     "load_muse_dictionary", "muse_dictionary_path", "muse_url", "perturb_context", "perturb_text",
     "perturb_tokens", "row_rng", "split_sentences", "substitute_synonyms", "synonym_table_for", "table_attack",
 ]

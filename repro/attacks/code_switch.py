@@ -11,8 +11,9 @@ Where they are: ``https://dl.fbaipublicfiles.com/arrival/dictionaries/<src>-<tgt
 "full" dictionaries; ``.0-5000.txt`` and ``.5000-6500.txt`` are the train and test splits).
 Published pairs: English to and from each language of :data:`MUSE_LANGUAGES_WITH_ENGLISH` (the
 list in MUSE's ``data/get_evaluation.sh``), and every direction among :data:`MUSE_EUROPEAN`.
-Nothing is downloaded here: :func:`muse_dictionary_path` finds a file in the suite's cache
-(``<cache>/muse/<src>-<tgt>.txt``) or stops with the URL and the command that fetches it.
+At run time nothing is downloaded: :func:`muse_dictionary_path` finds a file in the suite's cache
+(``<cache>/muse/<src>-<tgt>.txt``) or stops with the URL and the command that fetches it;
+:func:`fetch_muse_dictionary` puts it there (``repro prefetch``).
 
 The attack (:func:`code_switch`) is the table attack of :mod:`repro.attacks.words`: each word
 that has a translation other than itself is replaced, with probability ``rate``, by a uniform
@@ -26,12 +27,14 @@ from __future__ import annotations
 import os
 import random
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from repro.attacks.words import perturb_text, perturb_tokens, table_attack
 from repro.hub_access import MissingResourceError
-from repro.io import cache_root
+from repro.io import cache_root, lock_for, write_bytes
 
 MUSE_URL = "https://dl.fbaipublicfiles.com/arrival/dictionaries/{src}-{tgt}.txt"
 # MUSE data/get_evaluation.sh: en-<lg> and <lg>-en are published for each of these
@@ -127,6 +130,43 @@ def muse_dictionary_path(src: str, tgt: str, cache_dir: str | os.PathLike | None
         reason="not in the cache" + published,
         command=f"mkdir -p {path.parent} && curl -L -o {path} {url}",
     )
+
+
+def fetch_muse_dictionary(src: str, tgt: str, cache_dir: str | os.PathLike | None = None, *,
+                          url: str | None = None, timeout: float = 60.0) -> Path:
+    """Download MUSE's full ``src``-``tgt`` dictionary into the cache (unless there); return its path.
+
+    The file is parsed before it is cached, so a truncated or HTML answer is never kept. Raises
+    ``MissingResourceError`` when the download fails or MUSE publishes no such pair, and
+    :class:`BilingualDictionaryError` when the download is not a dictionary. ``url`` replaces MUSE's
+    (a ``file:`` URL in tests).
+    """
+    path = muse_cache_path(src, tgt, cache_dir)
+    if path.is_file():
+        return path
+    url = url or muse_url(src, tgt)
+    if not muse_pair_published(src, tgt):
+        raise MissingResourceError([f"MUSE bilingual dictionary {src}-{tgt}: {url}"],
+                                   reason=f"MUSE publishes no {src}-{tgt} dictionary")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_for(path):
+        if path.is_file():  # another process fetched it meanwhile
+            return path
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                payload = response.read()
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise MissingResourceError([f"MUSE bilingual dictionary {src}-{tgt}: {url}"],
+                                       reason=f"download failed: {exc}") from exc
+        partial = path.with_name(path.name + ".download")
+        write_bytes(partial, payload)
+        try:
+            load_bilingual_dictionary(partial)
+        except BilingualDictionaryError:
+            partial.unlink()
+            raise
+        partial.replace(path)
+    return path
 
 
 def load_muse_dictionary(src: str, tgt: str, cache_dir: str | os.PathLike | None = None) -> BilingualDictionary:

@@ -13,7 +13,7 @@ from transformers import AutoTokenizer, PrinterCallback, Trainer, set_seed
 
 from repro import catalog
 from repro.attacks import AttackConfig
-from repro.attacks.code_switch import load_muse_dictionary
+from repro.attacks.code_switch import load_muse_dictionary, muse_pair_published
 from repro.embedded import embedded_synonym_table
 from repro.embedded.corpus import bilingual_dictionary, language_synonym_table
 from repro.kinds import kind_of
@@ -43,6 +43,8 @@ def attack_resources(config: AttackConfig, language: str) -> dict | None:
             return None
         if config.resource == "embedded":
             return {"embedded": bilingual_dictionary(language)}
+        if not muse_pair_published(language, "en"):  # e.g. XNLI's sw and ur, most of XCOPA
+            return None
         return {config.resource: load_muse_dictionary(language, "en")}
     return {}
 

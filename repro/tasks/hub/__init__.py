@@ -11,8 +11,9 @@ from repro.tasks.hub.loader import (
     hub_task_revision,
     load_hub_task,
     supported_tasks,
+    test_languages,
     training_languages,
 )
 
 __all__ = ["dataset_cached", "dataset_requirements", "get_source", "hub_task_revision", "load_hub_task",
-           "supported_tasks", "training_languages"]
+           "supported_tasks", "test_languages", "training_languages"]

@@ -66,6 +66,15 @@ def training_languages(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(languages))
 
 
+def test_languages(name: str) -> tuple[str, ...]:
+    """The languages a hub task is tested in (its configs; empty for a task the full profile cannot load)."""
+    definition = TASKS.get(name)
+    key = definition.hub if definition else name
+    if key not in HUB_TASKS or not HUB_TASKS[key].supported:
+        return ()
+    return tuple(HUB_TASKS[key].configs)
+
+
 def dataset_requirements(name: str, languages: Sequence[str] | None = None,
                          train_languages: Sequence[str] = ()) -> list[tuple[str, str | None, str]]:
     """(dataset id, config, revision) of every hub dataset config the task loads."""
