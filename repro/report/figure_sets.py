@@ -28,7 +28,8 @@ class Figure:
 
 
 def profile_phrase(profile) -> str:
-    return f"{profile.name} profile" + ("" if profile.comparable else " (a scale analog: not evidence about the papers)")
+    analog = "" if profile.comparable else " (a scale analog: not evidence about the papers)"
+    return f"{profile.name} profile{analog}"
 
 
 def forest_figure(results: list, specs_by_id: dict, sources: dict, profile, *, controls: bool) -> Figure | None:
@@ -98,12 +99,14 @@ def reading_figures(result, spec, reading: dict, reading_plan, runs: dict, profi
         image = figures.attack_panels(scores, labels)
         if image:
             attack = reading["attack"]
+            compared = ("the line between them is the change the reading compares (attacked \u2212 clean)"
+                        if attack.get("measure") == "change" else "the reading compares the attacked scores")
             out.append(Figure(f"{anchor}-attack", image,
                               f"Clean and attacked scores per language for each arm ({where})",
                               f"{where}: per target and language, each arm's clean score (circle) and its score "
                               f"under the {attack.get('kind', '').replace('_', ' ')} attack at rate "
-                              f"{attack.get('rate')} (triangle), points; the line between them is the change the "
-                              f"reading compares. {labels.get('baseline')} vs {labels.get('treatment')}; "
+                              f"{attack.get('rate')} (triangle), points; {compared}. "
+                              f"{labels.get('baseline')} vs {labels.get('treatment')}; "
                               f"{_seeds(result)}, {profile_phrase(profile)}."))
     elif primary:
         image = figures.target_panels(rows, labels)

@@ -42,7 +42,8 @@ def png(fig) -> str:
 
 
 def _limits(rows) -> tuple[float, float]:
-    """x limits that show every mean and reported band; intervals wider than that are clipped."""
+    """The x limits: they show every mean, reported band and margin, and the intervals as far as twice that
+    range on either side; wider intervals are clipped (drawn with an arrowhead at the edge)."""
     core = [0.0]
     for r in rows:
         core += [v for v in (r.mean,) if finite(v)]
@@ -52,7 +53,11 @@ def _limits(rows) -> tuple[float, float]:
             core += [-r.margin, r.margin]
     low, high = min(core), max(core)
     span = max(high - low, 2.0)
-    return low - 0.45 * span, high + 0.45 * span
+    bounds = [v for r in rows for v in (r.low, r.high) if finite(v)]
+    left = max(min(bounds + [low]), low - 2 * span)
+    right = min(max(bounds + [high]), high + 2 * span)
+    pad = 0.05 * (right - left) + 0.1 * span
+    return left - pad, right + pad
 
 
 def forest(groups: list[ForestGroup], *, title: str, measured: bool) -> str | None:
@@ -130,15 +135,13 @@ def forest(groups: list[ForestGroup], *, title: str, measured: bool) -> str | No
     return png(fig)
 
 
-def _panel_grid(count: int, ncols: int, panel_w: float, panel_h: float, rows_per_panel: int = 1,
-                height_ratios=None):
+def _panel_grid(count: int, ncols: int, panel_w: float, panel_h: float):
+    """A figure with ``count`` panel slots, ``ncols`` to a line (fewer if there are fewer panels)."""
     plt = _pyplot()
     ncols = max(1, min(ncols, count))
     nrows = math.ceil(count / ncols)
     fig = plt.figure(figsize=(panel_w * ncols, panel_h * nrows))
-    grid = fig.add_gridspec(nrows * rows_per_panel, ncols, height_ratios=(height_ratios or [1]) * nrows,
-                            hspace=0.45 if rows_per_panel == 1 else 0.15, wspace=0.3)
-    return fig, grid, ncols
+    return fig, fig.add_gridspec(nrows, ncols, hspace=0.35, wspace=0.3), ncols
 
 
 def target_panels(per_language: list[dict], arm_labels: dict[str, str]) -> str | None:
@@ -151,13 +154,13 @@ def target_panels(per_language: list[dict], arm_labels: dict[str, str]) -> str |
     import numpy as np
 
     most = max(sum(r["target"] == t for r in rows) for t in targets)
-    fig, grid, ncols = _panel_grid(len(targets), 2 if most > 8 else 3, 4.4 if most <= 8 else 6.2, 4.2,
-                                   rows_per_panel=2, height_ratios=[2, 1])
+    fig, grid, ncols = _panel_grid(len(targets), 2 if most > 8 else 3, 4.4 if most <= 8 else 6.2, 4.4)
     arms = [a for a in ("baseline", "treatment", "control") if a in rows[0]]
     for i, target in enumerate(targets):
         part = [r for r in rows if r["target"] == target]
-        top = fig.add_subplot(grid[2 * (i // ncols), i % ncols])
-        bottom = fig.add_subplot(grid[2 * (i // ncols) + 1, i % ncols], sharex=top)
+        slot = grid[i // ncols, i % ncols].subgridspec(2, 1, height_ratios=[2, 1], hspace=0.08)
+        top = fig.add_subplot(slot[0])
+        bottom = fig.add_subplot(slot[1], sharex=top)
         x = np.arange(len(part))
         width = 0.8 / len(arms)
         for j, arm in enumerate(arms):
@@ -167,13 +170,14 @@ def target_panels(per_language: list[dict], arm_labels: dict[str, str]) -> str |
         top.set_ylabel("score (points)", fontsize=8)
         top.tick_params(labelbottom=False, labelsize=7)
         if i == 0:
-            top.legend(fontsize=7, loc="lower left")
+            handles = top.get_legend_handles_labels()
         effects = [r["effect"] for r in part]
         bottom.bar(x, effects, color=["#1b7837" if e >= 0 else "#c51b1b" for e in effects])
         bottom.axhline(0, color="black", linewidth=0.8)
         bottom.set_ylabel("effect", fontsize=8)
         bottom.set_xticks(x, [r["language"] for r in part], rotation=45, ha="right", fontsize=7)
         bottom.tick_params(labelsize=7)
+    fig.legend(*handles, loc="lower center", bbox_to_anchor=(0.5, 0.9), ncol=len(arms), fontsize=8, frameon=False)
     return png(fig)
 
 
@@ -252,7 +256,6 @@ def attack_panels(scores: dict, arm_labels: dict[str, str], measure_label: str =
     (triangle), so the drop under attack reads as the length of the line."""
     if not scores:
         return None
-    plt = _pyplot()
     from matplotlib.lines import Line2D
 
     targets = list(scores)
@@ -281,5 +284,6 @@ def attack_panels(scores: dict, arm_labels: dict[str, str], measure_label: str =
                        for a in arms]
             handles += [Line2D([], [], color="black", marker="o", linestyle="", label="clean"),
                         Line2D([], [], color="black", marker="v", linestyle="", label="attacked")]
-            ax.legend(handles=handles, fontsize=6, loc="lower left")
+            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.9), ncol=len(handles), fontsize=8,
+                       frameon=False)
     return png(fig)

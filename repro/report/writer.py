@@ -53,7 +53,8 @@ def environment(now: datetime | None = None) -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     commit, dirty = git_state()
-    device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"CPU ({platform.processor() or platform.machine()})"
+    device = (torch.cuda.get_device_name(0) if torch.cuda.is_available()
+              else f"CPU ({platform.processor() or platform.machine()})")
     now = now or datetime.now(timezone.utc)
     return {
         "packages": versions, "git_commit": commit + (" (uncommitted changes)" if dirty else ""),
