@@ -59,3 +59,23 @@ def _results_follow_the_schema():
     for path in new:
         if path.exists():
             assert_valid_results(path)
+
+
+# the specs of the made-up report: several readings and generalized pairs (robust-xlt-pawsx), attack
+# readings (the adversarial research question), eight targets and language groups (the XTREME-R question),
+# a selection (x-stilts-best-per-target-xtreme), equivalence (x-stilts-xnli-no-benefit), failing runs
+# (robust-xlt-xnli-generalized-improves) and a control
+FAKE_REPORT_SPECS = ("robust-xlt-pawsx", "robust-xlt-xnli-generalized-improves", "x-stilts-best-per-target-xtreme",
+                     "x-stilts-xnli-no-benefit", "rq-multilingual-vs-english-intermediate-xtreme-r",
+                     "rq-adversarial-robustness-multilingual-intermediate-xnli-copa",
+                     "control-planted-label-noise-pawsx")
+
+
+@pytest.fixture(scope="session")
+def fake_report(tmp_path_factory):
+    """A whole report from made-up run results (tests/report_fakes.py), written once per session (seconds of
+    plotting, no training): ``(FakeReport, {"html", "markdown", "json"} paths)``."""
+    from report_fakes import write_fake_report
+
+    return write_fake_report(tmp_path_factory.mktemp("fake-report"), FAKE_REPORT_SPECS,
+                             failing=frozenset({"robust-xlt-xnli-generalized-improves"}))

@@ -19,6 +19,9 @@ from repro.verify import verify
 
 LANGUAGES = tuple(EMBEDDED_LANGUAGES)
 KEYS = sorted({m.key for m in catalog.METRICS.values()})
+# spec text that would break out of Markdown or HTML if it were not escaped
+HOSTILE = ('Ends | here\n# Heading\n<script>alert("x")</script> `code` [link](javascript:alert(1)) '
+           '![img](http://example.invalid/a.png) *bold* _it_ ~~gone~~ &lt;b&gt; <!-- c -->\n1. item\n- item\n> quoted')
 ATTACKS = ("character_noise-0.2", "synonym_substitution-0.2", "code_switching-0.2", "distractor-1")
 
 
