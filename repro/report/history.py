@@ -142,8 +142,9 @@ def load_history(paths: list[Path | str]) -> list[Snapshot]:
     """The snapshots ``paths`` name, oldest first (by their generated time; unknown times keep their order
     ahead of the dated ones)."""
     snaps = [load_snapshot(p) for p in expand_paths(paths)]
-    dated = sorted((s for s in snaps if s.when), key=lambda s: s.when)
-    return [s for s in snaps if not s.when] + dated
+    undated = [s for s in snaps if s.when is None]
+    dated = sorted((s for s in snaps if s.when is not None), key=lambda s: s.when or datetime.min)
+    return undated + dated
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def diff_text(old: Snapshot, new: Snapshot, changes: list[Change]) -> str:
         mark = _MARKS[change.status]
         if change.old is None or change.new is None:
             entry = change.new or change.old
+            assert entry is not None  # compare() makes a row from an entry on at least one side
             lines.append(f"{mark} {change.key:<{width}}  {change.status}: {entry.verdict_text()}, "
                          f"{entry.effect_text()}")
             continue

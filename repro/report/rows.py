@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from repro import catalog
 from repro.embedded import EMBEDDED_LANGUAGES
@@ -23,7 +24,8 @@ CONTROLS = "controls"
 GROUPINGS = {"family": "family", "script": "script", "resource class": "resource"}
 
 
-def finite(value) -> bool:
+def finite(value) -> TypeGuard[float]:
+    """Whether ``value`` is a real, finite number (not None, NaN, infinite or a bool)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 

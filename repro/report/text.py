@@ -37,13 +37,19 @@ def interval(effect: dict | None, digits: int = 2) -> str:
     return f"{mean} [{fmt(low, digits, sign=True)}, {fmt(high, digits, sign=True)}]"
 
 
-def md(value) -> str:
+def md(value, inline: bool = False) -> str:
     """``value`` as one line of inert Markdown text: newlines become spaces, markup characters are
     backslash-escaped (``<`` included, so no HTML tag survives), and a leading ``#``, ``>``, list
-    marker or ``=`` cannot start a block. Safe inside a table cell (``|`` is escaped too)."""
+    marker or ``=`` cannot start a block. Safe inside a table cell (``|`` is escaped too).
+
+    ``inline``: the text never starts a line (mid-line, or a table cell, whose content is parsed as
+    inline text only), so its start needs no escaping (``0.1.0`` stays as it is).
+    """
     if value is None:
         return ""
     text = " ".join(str(value).split())  # every newline, tab and run of spaces: one space
     text = _INLINE.sub(r"\\\1", text)
+    if inline:
+        return text
     text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)

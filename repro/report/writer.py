@@ -133,7 +133,7 @@ def templates(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("repro", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True) if autoescape else False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(fmt=fmt, interval=interval, md=md)
     return env
