@@ -123,6 +123,7 @@ def test_every_figure_is_drawn_with_a_size(checked):
     assert len(out["figures"]) == page.count("<figure ")
     for figure in out["figures"]:
         assert figure["complete"] and min(figure["natural"]) > 0 and min(figure["shown"]) > 0, figure
+        assert figure["natural"][0] <= 1600, figure  # readable on a screen: small multiples wrap, rows grow down
 
 
 def test_every_internal_link_has_a_target(checked):

@@ -93,6 +93,7 @@ def test_diff_exits_1_on_a_flip_0_otherwise_and_2_on_a_missing_report(tmp_path, 
     assert "expected a results.json file or a report folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # starts a Python process
 def test_diff_from_the_command_line_returns_its_exit_code(tmp_path):
     old = _write(tmp_path / "old", _results([_claim("a", "reproduced", 1.0, 0.0, 2.0)], "2026-01-01T00:00:00Z"))
     new = _write(tmp_path / "new", _results([_claim("a", "contradicted", -1.0, -2.0, -0.5)], "2026-01-02T00:00:00Z"))

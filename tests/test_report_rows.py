@@ -70,7 +70,7 @@ def test_attack_reading_sentence_names_the_attack_and_the_change():
     reading = _reading("character-noise", _effect(2.0, 1.0, 3.0), attack={"kind": "character_noise", "rate": 0.2,
                                                                            "measure": "change"})
     sentence = rows.answer_sentence(_result([reading]), _question(("xnli",)), SMOKE)
-    assert ("changed the change of the XNLI (train: MNLI) accuracy under the character-noise attack "
+    assert ("changed the character-noise attack's effect on the XNLI (train: MNLI) accuracy "
             "(attacked \u2212 clean) by +2.0 points [+1.0, +3.0]") in sentence
 
 

@@ -174,7 +174,7 @@ def _measure_phrase(spec, reading: dict) -> str:
         return score
     if attack.get("measure") == "attacked":
         return f"{score} under the {reading['name']} attack"
-    return f"the change of {score} under the {reading['name']} attack (attacked \u2212 clean)"
+    return f"the {reading['name']} attack's effect on {score} (attacked \u2212 clean)"
 
 
 def _conclusion(result, effect: dict, measured: str | None) -> str:
