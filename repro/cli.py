@@ -184,6 +184,39 @@ def cmd_prefetch(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    """Print what changed between two reports; 1 on a verdict flip, 2 when a report cannot be read."""
+    from repro.report.history import compare, diff_text, load_snapshot
+    from repro.report.schema import ResultsFileError
+
+    try:
+        old, new = load_snapshot(args.old), load_snapshot(args.new)
+    except ResultsFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    changes = compare(old, new)
+    print(diff_text(old, new, changes))
+    return 1 if any(c.flip for c in changes) else 0
+
+
+def cmd_report(args) -> int:
+    """Verdicts and effects across earlier reports (``--history``), in the terminal and, with ``--out``,
+    as history.html and history.md."""
+    from repro.report.history import history_text, load_history, write_history
+    from repro.report.schema import ResultsFileError
+
+    try:
+        snaps = load_history(args.history)
+    except ResultsFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(history_text(snaps))
+    if args.out:
+        paths = write_history(snaps, args.out)
+        print(f"history: {paths['html']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="repro", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -232,6 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_prefetch)
 
     register_store_cli(sub)
+
+    p = sub.add_parser("diff", help="what changed between two reports (exit 1 on a verdict flip)")
+    p.add_argument("old", type=Path, help="the earlier results.json, or its report folder")
+    p.add_argument("new", type=Path, help="the later results.json, or its report folder")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("report", help="verdicts and effects across earlier reports")
+    p.add_argument("--history", nargs="+", type=Path, required=True, metavar="PATH",
+                   help="results.json files, report folders, or folders holding report folders")
+    p.add_argument("--out", type=Path, help="also write history.html and history.md into this folder")
+    p.set_defaults(func=cmd_report)
 
     sources_parser = sub.add_parser("sources", help="arXiv records behind the specs")
     register_sources_cli(sources_parser.add_subparsers(dest="sources_cmd", required=True))

@@ -32,3 +32,17 @@ def needs_shared(name: str, env: str):
     """A skip marker for a test that needs ``shared/<name>``."""
     return pytest.mark.skipif(shared_path(name, env) is None,
                               reason=f"shared/{name} not found: set {env} to point at it")
+
+
+def assert_valid_results(path: Path | str) -> dict:
+    """Check a report's results.json: strict JSON (no NaN or Infinity) and, where the ``jsonschema``
+    package is installed (the test extra), valid against repro/data/results.schema.json. Returns it."""
+    from repro.report.schema import loads_strict, schema_problems
+
+    data = loads_strict(Path(path).read_text(encoding="utf-8"))
+    try:
+        problems = schema_problems(data)
+    except ImportError:
+        return data
+    assert not problems, f"{path} breaks the results.json schema:\n" + "\n".join(problems[:20])
+    return data
