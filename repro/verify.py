@@ -52,9 +52,10 @@ def language_scores(metrics: dict, metric: str, setting: str, averaging, split: 
     if attack is not None:
         clean = metrics["per_language"]
         attacked = metrics["attacked"][attack.name]["per_language"]
-        sign = -1 if attack.measure == "drop" else 0
-        return {lang: 100 * (values[key] if not sign else clean[lang][key] - values[key])
-                for lang, values in attacked.items() if keep(lang) and key in values}
+        if attack.measure == "change":  # attacked - clean: negative where the attack costs points
+            return {lang: 100 * (values[key] - clean[lang][key])
+                    for lang, values in attacked.items() if keep(lang) and key in values}
+        return {lang: 100 * values[key] for lang, values in attacked.items() if keep(lang) and key in values}
     if setting == "generalized":
         scores = {}
         for pair, values in metrics["generalized"].items():

@@ -111,3 +111,17 @@ def test_a_control_asserts_its_known_answer_on_any_profile():
     assert found.asserted and found.verdict == "supported" and not found.failed
     missed = verify.verify(plan, _effects(plan, [0.50, 0.51, 0.52], [0.52, 0.49, 0.53]), comparable=False)
     assert missed.verdict == "inconclusive" and missed.failed  # a planted effect must be found
+
+
+def test_attack_readings_compare_attacked_scores_or_their_change():
+    from repro.spec import Attack
+
+    metrics = {"per_language": {"en": {"accuracy": 0.80}, "de": {"accuracy": 0.70}},
+               "attacked": {"character_noise-0.2": {"per_language": {"de": {"accuracy": 0.55}}}}}
+    averaging = Averaging(include_english=False)
+    attacked = Attack(kind="character_noise", rate=0.2, measure="attacked")
+    change = Attack(kind="character_noise", rate=0.2, measure="change")
+    assert verify.language_scores(metrics, "accuracy", "zero_shot", averaging, attack=attacked) == pytest.approx(
+        {"de": 55.0})
+    assert verify.language_scores(metrics, "accuracy", "zero_shot", averaging, attack=change) == pytest.approx(
+        {"de": -15.0})
