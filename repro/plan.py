@@ -131,6 +131,8 @@ def spec_languages(intermediate) -> list[str]:
         return chosen
     candidates = list(training_languages(chosen.among))
     languages = ["en"] if chosen.include_english else []
+    if not chosen.high and not chosen.low:  # no rule: every language the task has training data in
+        return languages + [c for c in candidates if c not in languages]
     if chosen.high:
         languages += [c for c in high_resource(candidates, chosen.high).languages if c not in languages]
     if chosen.low:
@@ -324,6 +326,7 @@ def _reading_plan(spec, reading: Reading, profile: Profile, seeds: list[int], at
     if profile.control and spec.kind != "control":
         # plain fine-tuning of an encoder that never saw any text: what token matching alone reaches
         arms.append(("control", Recipe(model=baseline.model, label="no pretraining"), False))
+    runs: list[RunSpec] = []
     for arm_name, recipe, pretrained in arms:
         model = model_ref(profile, recipe.model, pretrained)
         label = recipe.label or arm_name
@@ -336,13 +339,18 @@ def _reading_plan(spec, reading: Reading, profile: Profile, seeds: list[int], at
                 per_target[target] = []
                 for seed in seeds:
                     chain = _target_run(candidate, target, profile, seed, model, attacks)
-                    needed.extend(chain)
+                    runs.extend(chain)
                     per_target[target].append(chain[-1])
             if isinstance(recipe, Selection):
                 arm.candidates[candidate.label or f"candidate {len(arm.candidates) + 1}"] = per_target
             else:
                 arm.runs = per_target
         plan.arms[arm_name] = arm
+    if [r.key for r in plan.arms["baseline"].all_runs()] == [r.key for r in plan.arms["treatment"].all_runs()]:
+        # e.g. a language rule that resolves to English alone: the effect would be 0 by construction
+        plan.not_run = "its baseline and treatment resolve to the same runs on this profile"
+        return plan
+    needed.extend(runs)
     return plan
 
 

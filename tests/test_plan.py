@@ -108,6 +108,29 @@ def test_low_resource_languages_are_chosen_by_the_specs_rule():
     assert all(dict(r.sampling)["examples"] == 392702 for r in runs if r.stage == "intermediate")
 
 
+def test_a_language_rule_without_high_or_low_takes_every_language_with_training_data():
+    plan, runs = planner.plan_claim(_spec("rq-multilingual-vs-english-intermediate-xtreme-r"), get_profile("full"),
+                                    seeds=1)
+    languages = {r.languages for r in runs if r.stage == "intermediate"}
+    # English MNLI, and MNLI with XNLI's 14 translate-train languages
+    assert languages == {("en",), ("en", "ar", "bg", "de", "el", "es", "fr", "hi", "ru", "sw", "th", "tr", "ur",
+                                   "vi", "zh")}
+
+
+def test_arms_that_resolve_to_the_same_runs_are_not_run_with_the_reason():
+    spec = _spec("rq-multilingual-vs-english-intermediate-xtreme-r")
+    same = spec.model_copy(update={"treatment": spec.baseline.model_copy(update={"label": "also English"})})
+    plan, runs = planner.plan_claim(same, get_profile("full"), seeds=1)
+    assert runs == [] and plan.not_run == "its baseline and treatment resolve to the same runs on this profile"
+    # no committed spec compares a run with itself on any profile (a null effect by construction)
+    from repro.profiles import PROFILES
+
+    for profile in PROFILES.values():
+        plans, _ = planner.plan_all(load_specs(), profile)
+        assert not [(p.spec.id, r.name) for p in plans for r in p.readings
+                    if r.not_run and "resolve to the same runs" in r.not_run], profile.name
+
+
 def test_an_intermediate_task_without_a_source_stops_the_spec_at_plan_time():
     spec = _spec("x-stilts-squad-xtreme")
     treatment = spec.treatment.model_copy(update={"intermediate": spec.treatment.intermediate.model_copy(

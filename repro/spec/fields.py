@@ -120,9 +120,12 @@ Objective = Annotated[
 
 
 class LanguageRule(Strict):
-    """Training languages chosen from language metadata by rule (repro.languages), not hand-listed:
-    the languages the task ``among`` has training data in, then English (if included), those the
-    ``high`` rule keeps, and ``low_count`` languages from distinct families that the ``low`` rule keeps."""
+    """Training languages chosen from language metadata by rule (repro.languages), not hand-listed.
+
+    The candidates are the languages the task ``among`` has training data in: English (if
+    included), then those the ``high`` rule keeps and ``low_count`` languages from distinct
+    families that the ``low`` rule keeps; with neither rule, every candidate.
+    """
 
     among: str  # a task whose training languages are the candidates (its translated training sets)
     include_english: bool = True
