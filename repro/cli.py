@@ -12,6 +12,7 @@ from repro.cost import DEFAULT_GPU, DEFAULT_MFU, GPU_PEAK_TFLOPS
 from repro.io import dumps_json
 from repro.night import add_scale_options, print_schedule, register_store_cli, schedule_summary
 from repro.provenance import register_cli as register_sources_cli
+from repro.rehearsal.cli import register_cli as register_rehearse_cli
 
 
 def _claims_rows(specs) -> list[dict]:
@@ -265,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_prefetch)
 
     register_store_cli(sub)
+    register_rehearse_cli(sub)
 
     p = sub.add_parser("diff", help="what changed between two reports (exit 1 on a verdict flip)")
     p.add_argument("old", type=Path, help="the earlier results.json, or its report folder")

@@ -20,14 +20,16 @@ def quiet_libraries(quiet: bool = True) -> Iterator[None]:
         yield
         return
     verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    datasets_bars = datasets.is_progress_bar_enabled()
+    datasets_bars, datasets_verbosity = datasets.is_progress_bar_enabled(), datasets.logging.get_verbosity()
     hf_logging.set_verbosity_error()
+    datasets.logging.set_verbosity_error()  # "Using the latest cached version..." for every offline load
     hf_logging.disable_progress_bar()
     datasets.disable_progress_bars()
     try:
         yield
     finally:
         hf_logging.set_verbosity(verbosity)
+        datasets.logging.set_verbosity(datasets_verbosity)
         if bars:
             hf_logging.enable_progress_bar()
         if datasets_bars:

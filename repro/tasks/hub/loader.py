@@ -20,6 +20,7 @@ from typing import Any
 from repro.catalog.hub_sources import HUB_TASKS, HubTaskSource
 from repro.catalog.tasks import TASKS
 from repro.hub_access import MissingResourceError, describe_dataset, hub_offline, hub_reachable, network_error_types
+from repro.progress import quiet_libraries
 from repro.tasks.base import TaskData
 from repro.tasks.hub.normalizers import NORMALIZERS
 from repro.tasks.hub.revisions import describe as describe_revision
@@ -438,7 +439,7 @@ def dataset_cached(dataset_id: str, config: str | None, revision: str, cache_dir
 
     missing: tuple[type[BaseException], ...] = (*network_error_types(), FileNotFoundError, ValueError)
     try:
-        with hub_offline():
+        with hub_offline(), quiet_libraries():
             datasets.load_dataset(dataset_id, config, revision=revision,
                                   cache_dir=str(cache_dir) if cache_dir else None)
     except missing:
