@@ -10,7 +10,6 @@ from pathlib import Path
 
 import torch
 from transformers import AutoTokenizer, PrinterCallback, Trainer, set_seed
-from transformers.trainer_utils import get_last_checkpoint
 
 from repro import catalog
 from repro.attacks import AttackConfig
@@ -25,6 +24,7 @@ from repro.tasks.base import TaskData
 from repro.tasks.loading import load_task as load_source_task
 from repro.tasks.synonyms import augment_examples, counterfitted_table
 from repro.training.arguments import training_arguments
+from repro.training.guards import LossWatch, last_complete_checkpoint, train_or_restore
 from repro.training.objectives import RecipeTrainer
 from repro.training.selection import EnglishDevSelection
 
@@ -130,14 +130,13 @@ def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bo
     """Train with the RunSpec's hyperparameters and objective, resuming from a checkpoint if any."""
     args = training_arguments(run.hp, store.checkpoint_dir(run), training_seed(run), n_train=n_train,
                               progress=progress)
-    callbacks = [selection] if selection else None
+    callbacks = [LossWatch()] + ([selection] if selection else [])
     trainer = RecipeTrainer(args=args, objective=run.objective_config, callbacks=callbacks, **trainer_kwargs)
     quiet_trainer(trainer, progress)
     resume = last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
-    output = trainer.train(resume_from_checkpoint=resume)
-    info = {"steps": output.global_step, "loss": output.training_loss, "examples": n_train,
-            "seconds": time.perf_counter() - started, "resumed_from": resume, **layout(trainer)}
+    trained = train_or_restore(trainer, resume)
+    info = {**trained, "examples": n_train, "seconds": time.perf_counter() - started, **layout(trainer)}
     if selection:
         info["selection"] = selection.restore(trainer)
     return trainer, info
@@ -179,9 +178,8 @@ def finetune(run: RunSpec, store, *, progress: bool = True) -> dict:
 
 
 def last_checkpoint(directory: Path) -> str | None:
-    if not Path(directory).is_dir():
-        return None
-    return get_last_checkpoint(str(directory))
+    """The newest complete Trainer checkpoint in ``directory`` (a half-written one is ignored)."""
+    return last_complete_checkpoint(directory)
 
 
 def encode(run: RunSpec, store, *, progress: bool = True) -> dict:
