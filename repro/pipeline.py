@@ -105,7 +105,10 @@ class Outcome:
     results: list[verify.ClaimResult]
     plans: list[planner.ClaimPlan]
     report: dict | None
-    trained: int
+    trained: int  # runs this command trained itself
+    # runs that were not in the store when this command started but that another command on the
+    # same store trained meanwhile (two `repro run` at once each train a run once, and say so)
+    trained_elsewhere: int = 0
 
 
 def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=None, select=None,
@@ -117,8 +120,9 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
     ``report_dir=False`` writes no report.
     """
     session = prepare(profile_name, seeds=seeds, paths=paths, select=select, store_root_dir=store_root)
-    before = sum(session.store.has_success(r) for r in session.runs)
+    before = {r.key for r in session.runs if session.store.has_success(r)}
     if train_runs:
+        session.store.check_writable()  # a read-only or full store stops here, before any training
         check_resources(session)
         build_models(session, progress)
         train(session, progress=progress)
@@ -128,8 +132,11 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
     report = None
     if report_dir is not False and is_main_process():  # in a launched job, rank 0 reports
         report = write_report(session, verdicts, report_dir or None)
-    trained = sum(session.store.has_success(r) for r in session.runs) - before
-    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained)
+    done_now = [session.results.get(r.key) for r in session.runs if r.key not in before]
+    done_now = [result for result in done_now if result is not None and result.get("status") == "ok"]
+    trained = sum(runner.trained_here(result) for result in done_now)
+    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained,
+                   trained_elsewhere=len(done_now) - trained)
 
 
 def prefetch_profile(profile_name: str, paths=None) -> None:

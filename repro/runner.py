@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import shutil
 import time
@@ -19,6 +20,7 @@ from accelerate.utils import broadcast_object_list
 from tqdm.auto import tqdm
 
 from repro.launch import launched_job, run_alone
+from repro.lifecycle import die_with_parent, invocation_id
 from repro.progress import quiet_libraries
 from repro.runspec import RunSpec
 from repro.store import Store
@@ -117,7 +119,14 @@ def _train(run: RunSpec, store: Store, progress: bool) -> dict:
         result["seconds"] = time.perf_counter() - started
     result["runspec"] = run.to_json()
     result["host"] = platform.node()
+    result["trained_by"] = invocation_id()  # which command trained it (see trained_here)
     return result
+
+
+def trained_here(result: dict | None) -> bool:
+    """Whether this command (its main process or its workers) trained the run of ``result``, rather
+    than finding it done by another command on the same store."""
+    return result is not None and result.get("trained_by") == invocation_id()
 
 
 def _keep(run: RunSpec, store: Store, result: dict) -> None:
@@ -138,6 +147,7 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
     independent runs train in parallel processes: on a CPU, two one-thread runs side by side use
     two cores far better than one run with two threads (tiny matrices, thread barriers).
     """
+    invocation_id()  # before any worker starts: they inherit it
     job = launched_job()
     if job is not None:  # a launched job: its processes train each run together, one after another
         workers, progress = 1, progress and job.is_main_process
@@ -159,7 +169,9 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         # spawn, not fork: forking a process whose OpenMP runtime is initialised can hang the child
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # workers exit when this process is killed, instead of training on as orphans
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for wave in waves:
                 futures = {pool.submit(_ensure_in_worker, run, str(store.root)): run for run in wave}
                 for future in as_completed(futures):
