@@ -31,6 +31,12 @@ def invocation_id() -> str:
     return os.environ.setdefault(INVOCATION_ENV, uuid.uuid4().hex)
 
 
+def new_invocation() -> str:
+    """Start a new command's id (a command started by another, e.g. from a test, is not part of it)."""
+    os.environ[INVOCATION_ENV] = uuid.uuid4().hex
+    return os.environ[INVOCATION_ENV]
+
+
 def die_with_parent(parent_pid: int, poll_seconds: float = 0.5) -> None:
     """Make this process exit when ``parent_pid`` (its parent) is gone. For a pool's initializer."""
     if sys.platform.startswith("linux"):
