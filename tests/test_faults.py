@@ -149,3 +149,15 @@ def test_killing_repro_run_ends_its_pool_workers(tmp_path):
         for pid in [main.pid, *workers]:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_training_arguments_let_a_nan_through_and_bound_waiting_on_other_ranks(tmp_path):
+    from repro.launch import DDP_TIMEOUT_SECONDS
+    from repro.training.arguments import training_arguments
+
+    args = training_arguments({"batch_size": 8, "learning_rate": 1e-3, "max_steps": 6}, tmp_path, 0, n_train=64,
+                              progress=False)
+    # the Trainer's filter would replace a NaN step loss by the mean of the earlier ones
+    assert args.logging_nan_inf_filter is False
+    # a rank that failed leaves the others in a collective: they give up after this long (10 minutes)
+    assert args.ddp_timeout == DDP_TIMEOUT_SECONDS == 600

@@ -277,6 +277,15 @@ def test_unwritable_store_or_report_stops_before_training(tmp_path, monkeypatch,
     assert not list(tmp_path.rglob("*.json"))
 
 
+@pytest.mark.parametrize("folder", ["store", "report"])
+def test_store_or_report_that_is_a_file(tmp_path, monkeypatch, capsys, trains, folder):
+    (tmp_path / folder).write_text("not a folder")
+    assert _run_cli(tmp_path, monkeypatch) == cli.EXIT_UNWRITABLE
+    err = capsys.readouterr().err
+    assert "cannot be written: " in err and str(tmp_path / folder) in err and "Traceback" not in err, err
+    assert (tmp_path / folder).read_text() == "not a folder" and trains == []
+
+
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
 def test_really_read_only_store(tmp_path, monkeypatch, capsys, trains):
     (tmp_path / "store" / "micro").mkdir(parents=True)
