@@ -507,7 +507,9 @@ def parse_file(path: Path) -> list[Claim | Hypothesis | Background]:
     except YamlLimitError as exc:
         raise SpecError([f"{path}: refused: {exc}"]) from exc
     except (ValueError, RecursionError) as exc:  # e.g. an integer literal of thousands of digits
-        raise SpecError([f"{path}: not a usable YAML spec file: {str(exc)[:200]}"]) from exc
+        why = "a number too long to read (Python converts at most 4,300 digits)" if "integer string" in str(exc) \
+            else str(exc)[:200]
+        raise SpecError([f"{path}: not a usable YAML spec file: {why}"]) from exc
     except OSError as exc:
         raise SpecError([f"{path}: cannot read: {exc}"]) from exc
     if not isinstance(raw, dict) or "specs" not in raw:

@@ -72,7 +72,8 @@ def describe_os_error(exc: OSError) -> str:
     """An OSError as a user reads it: what happened and where."""
     reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
               errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-              errno.EPERM: "permission denied"}.get(exc.errno, exc.strerror or str(exc))
+              errno.EPERM: "permission denied", errno.ENOTDIR: "a file is in the way, not a folder",
+              errno.EEXIST: "a file is in the way, not a folder"}.get(exc.errno, exc.strerror or str(exc))
     where = f" ({exc.filename})" if exc.filename else ""
     return f"{reason}{where}"
 
