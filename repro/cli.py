@@ -3,16 +3,61 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
 
 from repro import spec as specs_mod
 from repro.cost import DEFAULT_GPU, DEFAULT_MFU, GPU_PEAK_TFLOPS
-from repro.io import dumps_json
+from repro.io import dumps_json, strict_json
 from repro.night import add_scale_options, print_schedule, register_store_cli, schedule_summary
 from repro.provenance import register_cli as register_sources_cli
 from repro.rehearsal.cli import register_cli as register_rehearse_cli
+
+# --- argument checks: a bad value stops argparse with a message and exit status 2 ------------
+
+
+def seed_count(text: str) -> int:
+    """``--seeds``: a whole number from 1 to spec.MAX_SEEDS."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= specs_mod.MAX_SEEDS:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seeds from 1 to {specs_mod.MAX_SEEDS}, "
+                                         f"got {text!r}")
+    return value
+
+
+def profile_name(text: str) -> str:
+    """``--profile``: one of the profiles in repro.profiles."""
+    from repro.profiles import PROFILES
+
+    if text not in PROFILES:
+        raise argparse.ArgumentTypeError(f"unknown profile {text!r}; expected one of {', '.join(sorted(PROFILES))}")
+    return text
+
+
+def _unwritable(args) -> str | None:
+    """Why the store or the report folder cannot be written (read-only, full), checked before any
+    training; None when both can."""
+    from repro.io import probe_writable, reports_root, store_root
+    from repro.store import describe_os_error
+
+    profile = args.profile + ("-rehearsal" if getattr(args, "rehearse", False) else "")
+    folders = {"store": (Path(args.store or store_root()) / profile, "--store or $XLT_REPRO_STORE"),
+               "report folder": (Path(args.report or reports_root() / profile), "--report")}
+    for what, (folder, option) in folders.items():
+        try:
+            probe_writable(folder)
+        except OSError as exc:
+            return f"the {what} {folder} cannot be written: {describe_os_error(exc)}; choose another with {option}"
+    return None
+
+
+EXIT_UNWRITABLE = 3  # the store or the report folder cannot be written
+UNWRITABLE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def _claims_rows(specs) -> list[dict]:
@@ -59,7 +104,8 @@ def cmd_claims_show(args) -> int:
         print(f"no spec with id {args.id!r}" + (f"; did you mean one of {close}?" if close else ""),
               file=sys.stderr)
         return 2
-    print(json.dumps(specs[args.id].model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False))
+    print(json.dumps(strict_json(specs[args.id].model_dump(mode="json", exclude_none=True)), indent=2,
+                     ensure_ascii=False, allow_nan=False))
     return 0
 
 
@@ -92,11 +138,17 @@ def _check_selection(args) -> int | None:
 
 def cmd_run(args) -> int:
     from repro.launch import is_main_process
+    from repro.lifecycle import new_invocation
     from repro.pipeline import run_claims
 
     refused = _check_selection(args)
     if refused is not None:
         return refused
+    unwritable = _unwritable(args)
+    if unwritable:
+        print(f"repro: {unwritable}", file=sys.stderr)
+        return EXIT_UNWRITABLE
+    new_invocation()  # the runs this command trains are counted as its own
     executor = None
     if args.executor:
         from functools import partial
@@ -122,8 +174,16 @@ def cmd_run(args) -> int:
         effect = f"{result.effect['mean']:+.2f}" if result.effect else "–"
         print(f"{result.verdict:>15}  {effect:>7}  {result.id}")
     if outcome.report:
-        print(f"report: {outcome.report['html']}  ({outcome.trained} run(s) trained)")
+        print(f"report: {outcome.report['html']}  ({_trained_counts(outcome)})")
     return 1 if any(r.verdict == "error" for r in outcome.results) else 0
+
+
+def _trained_counts(outcome) -> str:
+    """How many runs this command trained, and how many another command on the same store did meanwhile."""
+    text = f"{outcome.trained} run(s) trained"
+    if outcome.trained_elsewhere:
+        text += f" here, {outcome.trained_elsewhere} by another process on the same store meanwhile"
+    return text
 
 
 def _select(patterns):
@@ -238,8 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_claims_validate)
 
     p = sub.add_parser("run", help="train, evaluate and verify every runnable claim; write the report")
-    p.add_argument("--profile", default="smoke", help="smoke (default, CPU, minutes) or full (GPU, the papers' setup)")
-    p.add_argument("--seeds", type=int, help="seeds per claim (default: the profile's, else the spec's)")
+    p.add_argument("--profile", default="smoke", type=profile_name,
+                   help="smoke (default, CPU, minutes) or full (GPU, the papers' setup)")
+    p.add_argument("--seeds", type=seed_count, help="seeds per claim (default: the profile's, else the spec's)")
     p.add_argument("--only", nargs="+", metavar="PATTERN", help="spec ids or glob patterns to run")
     p.add_argument("--store", type=Path, help="where run results are kept (default: ./store)")
     p.add_argument("--report", type=Path, help="report folder (default: reports/<profile>)")
@@ -250,8 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("plan", help="every run a profile would train, with steps and estimated GPU-hours")
-    p.add_argument("--profile", default="smoke")
-    p.add_argument("--seeds", type=int, help="seeds per claim (default: the profile's, else the spec's)")
+    p.add_argument("--profile", default="smoke", type=profile_name)
+    p.add_argument("--seeds", type=seed_count, help="seeds per claim (default: the profile's, else the spec's)")
     p.add_argument("--only", nargs="+", metavar="PATTERN", help="spec ids or glob patterns")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--gpu", choices=sorted(GPU_PEAK_TFLOPS), default=DEFAULT_GPU, help="GPU kind for the estimate")
@@ -262,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("prefetch", help="download the datasets, models and tables a profile needs")
-    p.add_argument("--profile", default="full")
+    p.add_argument("--profile", default="full", type=profile_name)
     p.set_defaults(func=cmd_prefetch)
 
     register_store_cli(sub)
@@ -296,10 +357,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:
         from repro.hub_access import MissingResourceError
+        from repro.store import StoreWriteError, describe_os_error
 
         if isinstance(exc, MissingResourceError):
             print(exc, file=sys.stderr)
             return 2
+        if isinstance(exc, StoreWriteError):
+            print(f"repro: {exc}", file=sys.stderr)
+            return EXIT_UNWRITABLE
+        if isinstance(exc, OSError) and exc.errno in UNWRITABLE_ERRNOS:  # the report folder, a cache
+            print(f"repro: cannot write: {describe_os_error(exc)}", file=sys.stderr)
+            return EXIT_UNWRITABLE
         raise
 
 

@@ -123,6 +123,16 @@ def read_json(path: Path | str) -> Any:
         raise ValueError(f"{path}: not UTF-8 text ({exc})") from exc
 
 
+def probe_writable(folder: Path | str) -> None:
+    """Create ``folder`` if needed and write and remove a small file in it; raises the OSError a
+    read-only, full or forbidden folder gives."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".write-check-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    write_bytes(probe, b"ok")
+    probe.unlink()
+
+
 @contextmanager
 def atomic_directory(target: Path | str) -> Iterator[Path]:
     """Yield a temporary folder beside ``target`` that replaces ``target`` when the block succeeds.

@@ -10,10 +10,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 # what a launcher sets so that the Trainer joins its process group
 _LAUNCHER_VARIABLES = ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "GROUP_RANK", "ROLE_RANK",
                        "MASTER_ADDR", "MASTER_PORT", "TORCHELASTIC_RUN_ID")
+
+
+# How long a process of a launched job waits in a collective (a gradient all-reduce, a barrier)
+# before it gives up: a rank that raised never arrives, and the others stop with a timeout error
+# after this long instead of hanging until the job's wall-clock limit. torch's default is 30 minutes;
+# a training step or an evaluation between barriers takes far less. With NCCL the timeout is
+# enforced by torch's watchdog (TORCH_NCCL_ASYNC_ERROR_HANDLING, on by default), with gloo by the
+# collective itself.
+DDP_TIMEOUT_SECONDS = int(os.environ.get("XLT_REPRO_DDP_TIMEOUT", "600"))
 
 
 def world_size() -> int:
@@ -29,7 +39,7 @@ def launched_job():
     from accelerate import PartialState
 
     # the same state the Trainer's arguments set up later (gloo on CPUs, nccl on GPUs)
-    return PartialState(cpu=not torch.cuda.is_available())
+    return PartialState(cpu=not torch.cuda.is_available(), timeout=timedelta(seconds=DDP_TIMEOUT_SECONDS))
 
 
 def is_main_process() -> bool:

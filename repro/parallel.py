@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+from repro.lifecycle import die_with_parent
 from repro.schedule import DagQueue, N, device_slots
 
 # the device a worker process was given (set once, by _take_slot, before any run)
@@ -52,9 +53,11 @@ def worker_devices(gpus: int | None, runs_per_gpu: int = 1, visible: Sequence[st
     return device_slots(visible[:wanted], runs_per_gpu)
 
 
-def _take_slot(slots) -> None:
-    """Worker initializer: take one device from the queue and keep to it (before CUDA starts)."""
+def _take_slot(slots, parent_pid: int) -> None:
+    """Worker initializer: die with the parent (no orphan keeps training when ``repro run`` is
+    killed), then take one device from the queue and keep to it (before CUDA starts)."""
     global _SLOT_DEVICE
+    die_with_parent(parent_pid)
     _SLOT_DEVICE = slots.get()
     if _SLOT_DEVICE is not None:
         os.environ["CUDA_VISIBLE_DEVICES"] = _SLOT_DEVICE
@@ -82,7 +85,8 @@ def run_dag(runs: Sequence[N], work: Callable[[N], dict], *, workers: int,
     for device in pinned:
         slots.put(device)
     running: dict[Future, N] = {}
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_take_slot, initargs=(slots,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_take_slot,
+                             initargs=(slots, os.getpid())) as pool:
         while True:
             while len(running) < workers and (run := queue.pop()) is not None:
                 running[pool.submit(work, run)] = run

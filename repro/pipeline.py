@@ -127,7 +127,10 @@ class Outcome:
     results: list[verify.ClaimResult]
     plans: list[planner.ClaimPlan]
     report: dict | None
-    trained: int
+    trained: int  # runs this command trained itself (its workers and batch jobs included)
+    # runs that were not in the store when this command started but that another command on the
+    # same store trained meanwhile (two `repro run` at once each train a run once, and say so)
+    trained_elsewhere: int = 0
     runs: dict[str, dict] = field(default_factory=dict)  # the results of the runs this pass covered
 
 
@@ -148,8 +151,10 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
                       rehearse=rehearse)
     if shard is not None:
         session.runs = select_shard(session.runs, *shard)
-    before = sum(session.store.has_success(r) for r in session.runs)
+    before = {r.key for r in session.runs if session.store.has_success(r)}
+    runner.invocation_id()  # before any worker or batch job starts: they inherit it
     if train_runs:
+        session.store.check_writable()  # a read-only or full store stops here, before any training
         check_resources(session)
         build_models(session, progress)
         if executor is not None:
@@ -159,14 +164,19 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
                   checkpoint_minutes=checkpoint_minutes)
     else:
         collect(session)
-    trained = sum(session.store.has_success(r) for r in session.runs) - before
+    done_now = [session.results.get(r.key) for r in session.runs if r.key not in before]
+    done_now = [result for result in done_now if result is not None and result.get("status") == "ok"]
+    trained = sum(runner.trained_here(result) for result in done_now)
+    elsewhere = len(done_now) - trained
     if shard is not None:
-        return Outcome(results=[], plans=session.plans, report=None, trained=trained, runs=session.results)
+        return Outcome(results=[], plans=session.plans, report=None, trained=trained, trained_elsewhere=elsewhere,
+                       runs=session.results)
     verdicts = judge(session)
     report = None
     if report_dir is not False and is_main_process():  # in a launched job, rank 0 reports
         report = write_report(session, verdicts, report_dir or None)
-    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained, runs=session.results)
+    return Outcome(results=verdicts, plans=session.plans, report=report, trained=trained,
+                   trained_elsewhere=elsewhere, runs=session.results)
 
 
 def prefetch_profile(profile_name: str, paths=None) -> None:

@@ -17,7 +17,7 @@ from repro.models.embedded import embedded_model_revision
 from repro.models.hub import resolve_model
 from repro.profiles import Profile
 from repro.runspec import ModelRef, RunSpec, as_items
-from repro.spec import Attack, Averaging, Claim, Control, Hypothesis, Reading, Recipe, Selection
+from repro.spec import MAX_SEEDS, Attack, Averaging, Claim, Control, Hypothesis, Reading, Recipe, Selection
 from repro.tasks.hub import training_languages
 from repro.tasks.loading import task_revision
 from repro.tasks.mlm_corpus import REV_WIKIPEDIA, WIKIPEDIA_ID
@@ -375,6 +375,8 @@ def plan_claim(spec, profile: Profile, seeds: int | None = None) -> tuple[ClaimP
 
 def plan_all(specs, profile: Profile, seeds: int | None = None) -> tuple[list[ClaimPlan], list[RunSpec]]:
     """Plans for every runnable spec and the deduplicated runs, dependencies before dependants."""
+    if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS):
+        raise ValueError(f"seeds must be a whole number from 1 to {MAX_SEEDS}; got {seeds!r}")
     plans, ordered, seen = [], [], set()
     for spec in specs:
         if spec.kind == "background":

@@ -21,6 +21,7 @@ from accelerate.utils import broadcast_object_list
 from tqdm.auto import tqdm
 
 from repro.launch import launched_job, run_alone
+from repro.lifecycle import invocation_id
 from repro.parallel import run_dag
 from repro.progress import quiet_libraries
 from repro.runspec import RunSpec
@@ -130,7 +131,14 @@ def _train(run: RunSpec, store: Store, progress: bool) -> dict:
         result["seconds"] = time.perf_counter() - started
     result["runspec"] = run.to_json()
     result["host"] = platform.node()
+    result["trained_by"] = invocation_id()  # which command trained it (see trained_here)
     return result
+
+
+def trained_here(result: dict | None) -> bool:
+    """Whether this command (its main process or its workers) trained the run of ``result``, rather
+    than finding it done by another command on the same store."""
+    return result is not None and result.get("trained_by") == invocation_id()
 
 
 def _keep(run: RunSpec, store: Store, result: dict) -> None:
@@ -154,6 +162,7 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
     ``devices`` (one GPU per worker) where given: on a CPU, two one-thread runs side by side use two
     cores far better than one run with two threads (tiny matrices, thread barriers).
     """
+    invocation_id()  # before any worker starts: they inherit it
     job = launched_job()
     if job is not None:  # a launched job: its processes train each run together, one after another
         workers, devices, progress = 1, (), progress and job.is_main_process

@@ -13,6 +13,7 @@ names the readings that reproduce and those that do not.
 
 from __future__ import annotations
 
+import math
 import statistics as stats
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -41,6 +42,12 @@ VERDICT_HELP = {
 VERDICT_RULES = verdicts.VERDICT_RULES
 
 
+def _points(value) -> float:
+    """A stored score in points. A score stored as null (it was NaN or infinite when measured, and
+    strict JSON has neither) is NaN here, and :func:`verify_reading` turns it into an error."""
+    return float("nan") if value is None else 100 * value
+
+
 def language_scores(metrics: dict, metric: str, setting: str, averaging, split: str = "test",
                     attack=None) -> dict[str, float]:
     """Per-language (or per-pair 'A|B') scores in points for one run."""
@@ -53,25 +60,25 @@ def language_scores(metrics: dict, metric: str, setting: str, averaging, split: 
         clean = metrics["per_language"]
         attacked = metrics["attacked"][attack.name]["per_language"]
         if attack.measure == "change":  # attacked - clean: negative where the attack costs points
-            return {lang: 100 * (values[key] - clean[lang][key])
+            return {lang: _points(values[key]) - _points(clean[lang][key])
                     for lang, values in attacked.items() if keep(lang) and key in values}
-        return {lang: 100 * values[key] for lang, values in attacked.items() if keep(lang) and key in values}
+        return {lang: _points(values[key]) for lang, values in attacked.items() if keep(lang) and key in values}
     if setting == "generalized":
         scores = {}
         for pair, values in metrics["generalized"].items():
             a, b = pair.split("|")
             if not averaging.include_english and "en" in (a, b):
                 continue
-            scores[pair] = 100 * values[key]
+            scores[pair] = _points(values[key])
         if averaging.same_language_pairs:
             for lang, values in metrics["per_language"].items():
                 if keep(lang):
-                    scores[f"{lang}|{lang}"] = 100 * values[key]
+                    scores[f"{lang}|{lang}"] = _points(values[key])
         return scores
     # a dev reading reads the per-language dev sets; a task whose only labelled evaluation set is its
     # test set (XQuAD, TyDiQA-GoldP, Tatoeba: jiant's validation phase scores the same data) reads that
     per_language = metrics.get("dev_per_language") if split == "dev" else None
-    return {lang: 100 * values[key] for lang, values in (per_language or metrics["per_language"]).items()
+    return {lang: _points(values[key]) for lang, values in (per_language or metrics["per_language"]).items()
             if keep(lang)}
 
 
@@ -206,6 +213,12 @@ def verify_reading(spec: Any, reading: ReadingPlan, seeds: list[int], results: d
             for i, run in enumerate(target_runs):
                 scores = language_scores(results[run.key]["metrics"], metric_of[target], reading.setting,
                                          reading.averaging, reading.split, reading.attack)
+                unusable = sorted(lang for lang, value in scores.items() if not math.isfinite(value))
+                if unusable or not scores:  # never averaged over fewer languages, never a NaN verdict
+                    error = f"no finite {metric_of[target]} score for {unusable or 'any language'}"
+                    out.update(verdict="error", reason=f"a run has no usable score: {run.describe()}: {error}",
+                               failures=[{"run": run.key, "describe": run.describe(), "error": error}])
+                    return out
                 seed_scores[i].append(stats.fmean(scores.values()))
                 for lang, value in scores.items():
                     cells.setdefault((target, lang), {}).setdefault(arm_name, []).append(value)

@@ -10,6 +10,7 @@ Every problem is an error that names the file, the spec id and the field; nothin
 """
 
 from repro.spec.fields import (
+    MAX_SEEDS,
     SPEC_ID,
     Adversarial,
     Attack,
@@ -50,7 +51,8 @@ from repro.spec.kinds import (
 from repro.spec.loader import load_specs, parse_file
 
 __all__ = [
-    "ARXIV_ID", "SPEC_ID", "Adversarial", "Attack", "Averaging", "Background", "Claim", "Control", "DataAugmentation",
+    "ARXIV_ID", "MAX_SEEDS", "SPEC_ID", "Adversarial", "Attack", "Averaging", "Background", "Claim", "Control",
+    "DataAugmentation",
     "Expected", "Extraction", "Finetune", "HyperparameterOverrides", "Hyperparameters", "Hypothesis", "Intermediate",
     "LanguageRule", "Objective", "Plain", "RandomPerturbation", "Reading", "Recipe", "Reported", "Retrieval",
     "Runnable", "Selection", "Source", "Spec", "SpecBase", "SpecError", "SpecFile", "Strict", "Target", "Treatment",

@@ -11,8 +11,10 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from repro import catalog
+from repro.languages import load_languages
 
 SPEC_ID = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
+MAX_SEEDS = 100  # seeds per claim a command may ask for (--seeds): 3 runs or more each
 
 
 class SpecError(Exception):
@@ -24,7 +26,8 @@ class SpecError(Exception):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # every float must be finite: a NaN or infinite tolerance or value would make any effect "reproduced"
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 
@@ -36,40 +39,40 @@ class Hyperparameters(Strict):
     Scaled profiles replace the epochs by their step budget."""
 
     learning_rate: float = Field(default=2e-5, gt=0, lt=1)
-    batch_size: int = Field(default=32, ge=1)  # the effective batch (per device x accumulation x devices)
-    epochs: float = Field(default=3, gt=0)
+    batch_size: int = Field(default=32, ge=1, le=65_536)  # the effective batch (per device x accumulation x devices)
+    epochs: float = Field(default=3, gt=0, le=1_000)
     max_length: int = Field(default=128, ge=8, le=4096)
     warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
-    weight_decay: float = Field(default=0.0, ge=0)  # on every weight but biases and LayerNorm weights
+    weight_decay: float = Field(default=0.0, ge=0, le=1)  # on every weight but biases and LayerNorm weights
     select_on: Literal["last", "english_dev"] = "english_dev"
     # selection every N optimisation steps (and at the end), as the released scripts evaluate;
     # None: at every epoch's end
-    eval_steps: int | None = Field(default=None, ge=1)
+    eval_steps: int | None = Field(default=None, ge=1, le=10_000_000)
     # selection scores the first N English dev examples only (jiant: 500); None: all of them
-    eval_subset: int | None = Field(default=None, ge=1)
+    eval_subset: int | None = Field(default=None, ge=1, le=100_000_000)
     # QA: the length of question + context windows and their stride (XTREME and jiant: 384, 128)
     qa_max_length: int | None = Field(default=None, ge=16, le=4096)
-    doc_stride: int | None = Field(default=None, ge=1)
+    doc_stride: int | None = Field(default=None, ge=1, le=4096)
     # controls only: a planted effect (a share of training labels replaced by uniform draws) or a
     # null one (every random choice of the run seeded from seed + seed_offset)
     label_noise: float = Field(default=0.0, ge=0, le=1)
-    seed_offset: int = Field(default=0, ge=0)
+    seed_offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
 class HyperparameterOverrides(Strict):
     """Per-task values that replace the recipe's (jiant's XTREME scripts fine-tune each target with its own)."""
 
     learning_rate: float | None = Field(default=None, gt=0, lt=1)
-    batch_size: int | None = Field(default=None, ge=1)
-    epochs: float | None = Field(default=None, gt=0)
+    batch_size: int | None = Field(default=None, ge=1, le=65_536)
+    epochs: float | None = Field(default=None, gt=0, le=1_000)
     max_length: int | None = Field(default=None, ge=8, le=4096)
     warmup_ratio: float | None = Field(default=None, ge=0, lt=1)
-    weight_decay: float | None = Field(default=None, ge=0)
+    weight_decay: float | None = Field(default=None, ge=0, le=1)
     select_on: Literal["last", "english_dev"] | None = None
-    eval_steps: int | None = Field(default=None, ge=1)
-    eval_subset: int | None = Field(default=None, ge=1)
+    eval_steps: int | None = Field(default=None, ge=1, le=10_000_000)
+    eval_subset: int | None = Field(default=None, ge=1, le=100_000_000)
     qa_max_length: int | None = Field(default=None, ge=16, le=4096)
-    doc_stride: int | None = Field(default=None, ge=1)
+    doc_stride: int | None = Field(default=None, ge=1, le=4096)
 
     def apply(self, base: Hyperparameters) -> Hyperparameters:
         return base.model_copy(update=self.model_dump(exclude_none=True))
@@ -79,7 +82,7 @@ class Retrieval(Strict):
     """How retrieval targets (BUCC, Tatoeba) are scored with the encoder: no training."""
 
     # an index into transformers' hidden_states: 0 is the embedding output, i the i-th layer, -1 the last
-    layer: int = -1
+    layer: int = Field(default=-1, ge=-1_000, le=1_000)
     pooling: Literal["mean", "cls"] = "mean"
     max_length: int = Field(default=512, ge=8, le=4096)
 
@@ -92,8 +95,8 @@ class Adversarial(Strict):
     """PGD in input-embedding space (see ``catalog.OBJECTIVES["adversarial"]``)."""
 
     name: Literal["adversarial"]
-    epsilon: float = Field(default=1.0, gt=0)
-    step_size: float = Field(default=0.5, gt=0)
+    epsilon: float = Field(default=1.0, gt=0, le=1_000)
+    step_size: float = Field(default=0.5, gt=0, le=1_000)
     steps: int = Field(default=1, ge=1, le=20)
     norm: Literal["l2", "linf"] = "l2"
 
@@ -103,7 +106,7 @@ class RandomPerturbation(Strict):
 
     name: Literal["random_perturbation"]
     distribution: Literal["gaussian", "uniform"] = "gaussian"
-    scale: float = Field(default=0.1, gt=0)
+    scale: float = Field(default=0.1, gt=0, le=1_000)
 
 
 class DataAugmentation(Strict):
@@ -131,7 +134,7 @@ class LanguageRule(Strict):
     include_english: bool = True
     high: str | None = None  # e.g. "joshi>=4"
     low: str | None = None  # e.g. "joshi<=3"
-    low_count: int = Field(default=0, ge=0)
+    low_count: int = Field(default=0, ge=0, le=100)
 
     @model_validator(mode="after")
     def _something_to_choose(self):
@@ -149,12 +152,12 @@ class Intermediate(Strict):
     languages: list[str] | LanguageRule = Field(default_factory=lambda: ["en"])
     # the same number of training examples whatever the languages (drawn evenly over them, seeded), so
     # that arms with more languages do not also train on more data; None: every example
-    examples: int | None = Field(default=None, ge=1)
+    examples: int | None = Field(default=None, ge=1, le=100_000_000)
     # a task no source serves on a profile: the spec is "not run" (default), or the task is left out
     # and named (a multi-task set "as far as sources exist")
     missing_tasks: Literal["not_run", "skip"] = "not_run"
     sampling: Literal["proportional", "temperature", "uniform"] = "proportional"
-    temperature: float = Field(default=1.0, gt=0)
+    temperature: float = Field(default=1.0, gt=0, le=1_000)
     continued_mlm: bool = False  # the multilingual-MLM ablation of arXiv 2005.13013
     hyperparameters: Hyperparameters = Hyperparameters(select_on="last")
 
@@ -166,6 +169,17 @@ class Intermediate(Strict):
         if hp.select_on != "last":
             raise ValueError("an intermediate stage keeps its last weights: write select_on: last")
         return hp
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, languages):
+        if isinstance(languages, list):
+            known = load_languages()
+            unknown = [code for code in languages if code not in known]
+            if unknown:
+                raise ValueError(f"unknown language code(s) {unknown}; expected codes of repro/data/languages.yaml "
+                                 f"such as {sorted(known)[:6]}")
+        return languages
 
     @field_validator("tasks")
     @classmethod
@@ -237,7 +251,7 @@ class Target(Strict):
 
 
 class Reported(Strict):
-    value: float
+    value: float = Field(ge=-100, le=100)  # a difference of two scores in points
     unit: Literal["points"] = "points"
     split: Literal["test", "dev", "unknown"] = "unknown"
 
@@ -245,7 +259,7 @@ class Reported(Strict):
 class Expected(Strict):
     direction: Literal["treatment_better", "treatment_worse", "no_difference"]
     # no_difference: the equivalence margin in points (two one-sided tests), required and stated
-    margin: float | None = Field(default=None, gt=0)
+    margin: float | None = Field(default=None, gt=0, le=100)
 
     @model_validator(mode="after")
     def _margin_for_no_difference(self):
@@ -311,7 +325,7 @@ class Reading(Strict):
     """One way to read an ambiguous sentence (setting, model size, split, method): planned and judged
     like the spec itself, with the fields it names replacing the spec's."""
 
-    name: str = Field(pattern=SPEC_ID)
+    name: str = Field(pattern=SPEC_ID, max_length=100)
     description: str = Field(min_length=1)
     setting: Literal["zero_shot", "generalized"] | None = None
     averaging: Averaging | None = None

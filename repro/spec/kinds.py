@@ -64,7 +64,7 @@ class Source(Strict):
 
 
 class SpecBase(Strict):
-    id: str = Field(pattern=SPEC_ID)
+    id: str = Field(pattern=SPEC_ID, max_length=100)
     title: str = Field(min_length=1)
     source: Source
     notes: str | None = None
@@ -109,7 +109,7 @@ class Runnable(Strict):
 class Claim(SpecBase, Runnable):
     kind: Literal["claim"]
     reported: Reported
-    tolerance: float = Field(gt=0)
+    tolerance: float = Field(gt=0, le=100)  # points
 
 
 class Hypothesis(SpecBase, Runnable):
@@ -129,7 +129,7 @@ class Control(Runnable):
     change that cannot matter): judged on every profile, shown apart from the papers' claims."""
 
     kind: Literal["control"]
-    id: str = Field(pattern=SPEC_ID)
+    id: str = Field(pattern=SPEC_ID, max_length=100)
     title: str = Field(min_length=1)
     rationale: str = Field(min_length=1)  # why the answer is known
     notes: str | None = None

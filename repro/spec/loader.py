@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from repro.io import claims_dir
+from repro.safe_yaml import YamlLimitError, load_bounded, short_repr
 from repro.spec.fields import SpecError
 from repro.spec.kinds import Background, Claim, Control, Hypothesis, SpecFile
 
@@ -39,7 +40,7 @@ def _describe(error: ErrorDetails) -> str:
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    return f"{message} (got {error.get('input')!r})" if "input" in error and not isinstance(
+    return f"{message} (got {short_repr(error.get('input'))})" if "input" in error and not isinstance(
         error.get("input"), (dict, list)) else message
 
 
@@ -47,9 +48,17 @@ def parse_file(path: Path) -> list[AnySpec]:
     """Parse and validate one YAML file; raise SpecError with every problem found in it."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_bounded(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SpecError([f"{path}: not valid YAML: {exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise SpecError([f"{path}: not a YAML text file (not UTF-8 at byte {exc.start}; a binary file?)"]) from exc
+    except YamlLimitError as exc:
+        raise SpecError([f"{path}: refused: {exc}"]) from exc
+    except (ValueError, RecursionError) as exc:  # e.g. an integer literal of thousands of digits
+        why = "a number too long to read (Python converts at most 4,300 digits)" if "integer string" in str(exc) \
+            else str(exc)[:200]
+        raise SpecError([f"{path}: not a usable YAML spec file: {why}"]) from exc
     except OSError as exc:
         raise SpecError([f"{path}: cannot read: {exc}"]) from exc
     if not isinstance(raw, dict) or "specs" not in raw:
@@ -64,6 +73,8 @@ def parse_file(path: Path) -> list[AnySpec]:
     specs = []
     for index, item in enumerate(items):
         spec_id = item.get("id", f"#{index}") if isinstance(item, dict) else f"#{index}"
+        if not (isinstance(spec_id, str) and spec_id.isprintable() and len(spec_id) <= 80):
+            spec_id = f"#{index} (id {short_repr(spec_id)})"  # a hostile id must not garble the message
         try:
             specs.append(SpecFile.model_validate({"specs": [item]}).specs[0])
         except ValidationError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from transformers import TrainingArguments
 
-from repro.launch import world_size
+from repro.launch import DDP_TIMEOUT_SECONDS, world_size
 
 # Largest per-device batch; bigger effective batches use gradient accumulation.
 MAX_DEVICE_BATCH = int(os.environ.get("XLT_REPRO_MAX_DEVICE_BATCH", "32"))
@@ -73,12 +73,17 @@ def training_arguments(hp: dict, output_dir: Path, seed: int, *, n_train: int, p
         bf16=use_bf16(hp),
         train_sampling_strategy="group_by_length",  # dynamic padding wastes little inside a batch
         logging_steps=max(1, max_steps // 10),
+        # a NaN or infinite step loss must reach the logs (repro.training.guards.LossWatch stops the
+        # run there); the filter would replace it by the mean of the earlier losses
+        logging_nan_inf_filter=False,
         save_strategy="steps" if save_steps else "no",  # and by elapsed time: training.checkpointing
         save_steps=save_steps or 500,
         save_total_limit=1,
         report_to="none",
         disable_tqdm=not progress,
-        log_level_replica="passive",  # the other ranks of a launched job stay as quiet as rank 0
+        log_level_replica="passive",
+        # a rank that fails leaves the others waiting in a collective: they stop after this long
+        ddp_timeout=DDP_TIMEOUT_SECONDS,  # the other ranks of a launched job stay as quiet as rank 0
         dataloader_num_workers=0,
         use_cpu=not torch.cuda.is_available(),
     )

@@ -25,6 +25,7 @@ from repro.tasks.loading import load_task as load_source_task
 from repro.tasks.synonyms import augment_examples, counterfitted_table
 from repro.training.arguments import training_arguments
 from repro.training.checkpointing import TimedCheckpoints, complete_checkpoint
+from repro.training.guards import LossWatch, train_or_restore
 from repro.training.objectives import RecipeTrainer
 from repro.training.selection import EnglishDevSelection
 
@@ -132,14 +133,13 @@ def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bo
     """Train with the RunSpec's hyperparameters and objective, resuming from a checkpoint if any."""
     args = training_arguments(run.hp, store.checkpoint_dir(run), training_seed(run), n_train=n_train,
                               progress=progress)
-    callbacks = [TimedCheckpoints(), *([selection] if selection else [])]
+    callbacks = [TimedCheckpoints(), LossWatch(), *([selection] if selection else [])]
     trainer = RecipeTrainer(args=args, objective=run.objective_config, callbacks=callbacks, **trainer_kwargs)
     quiet_trainer(trainer, progress)
     resume = last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
-    output = trainer.train(resume_from_checkpoint=resume)
-    info = {"steps": output.global_step, "loss": output.training_loss, "examples": n_train,
-            "seconds": time.perf_counter() - started, "resumed_from": resume, **layout(trainer)}
+    trained = train_or_restore(trainer, resume)
+    info = {**trained, "examples": n_train, "seconds": time.perf_counter() - started, **layout(trainer)}
     if selection:
         info["selection"] = selection.restore(trainer)
     return trainer, info

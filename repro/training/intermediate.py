@@ -31,6 +31,7 @@ from repro.training.finetune import (
     set_threads,
     training_seed,
 )
+from repro.training.guards import LossWatch, train_or_restore
 from repro.training.objectives import RecipeTrainer
 
 
@@ -216,17 +217,17 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     batches = TaskBatches(datasets, collators, weights, args.per_device_train_batch_size,
                           total=args.max_steps * args.gradient_accumulation_steps, seed=training_seed(run),
                           rank=args.process_index, world=args.world_size)
-    trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config)
-    trainer.add_callback(TimedCheckpoints())
+    trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config,
+                               callbacks=[TimedCheckpoints(), LossWatch()])
     quiet_trainer(trainer, progress)
     resume = last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
-    output = trainer.train(resume_from_checkpoint=resume)
+    trained = train_or_restore(trainer, resume)
     seconds = time.perf_counter() - started
     if args.process_index == 0:  # rank 0 writes
         _save_encoder(model, tokenizer, store.encoder_dir(run))
-    return {"train": {"steps": output.global_step, "loss": output.training_loss, "seconds": seconds,
-                      "task_sizes": sizes, "task_weights": weights, "resumed_from": resume, **layout(trainer)},
+    return {"train": {**trained, "seconds": seconds, "task_sizes": sizes, "task_weights": weights,
+                      **layout(trainer)},
             "provenance": provenance(run, *loaded)}
 
 

@@ -157,6 +157,10 @@ class _Reader:
             self.missing.append(describe_dataset(source.dataset_id, config, source.revision))
             self.loaded[key] = None
             return None
+        except datasets.exceptions.DatasetGenerationError as exc:  # a data file pyarrow cannot read
+            cause = exc.__cause__ or exc
+            raise ValueError(f"{source.name} ({source.dataset_id}) config {config!r}: its data files could not be "
+                             f"read ({type(cause).__name__}: {cause})") from exc
         except RuntimeError as exc:
             if "scripts are no longer supported" in str(exc):
                 raise RuntimeError(
@@ -325,6 +329,11 @@ def load_hub_task(name: str, *, data_root: Path | None = None, languages: list[s
     if source.normalizer == "pair" and source.columns.get("sentence2") is None:
         metadata["single_sentence"] = True
 
+    splits = {**{f"train/{lang}": ds for lang, ds in train.items()}, "dev": dev,
+              **{f"test/{lang}": ds for lang, ds in tests.items()}}
+    empty = [role for role, ds in splits.items() if ds is not None and len(ds) == 0]
+    if empty:  # nothing to train on or score: a metric over no examples would be NaN
+        raise ValueError(f"{name} ({source.dataset_id}): empty split(s) {empty} (after dropping unlabelled rows)")
     revision = _revision_string(reader, [source] + ([train_source] if source.train_from else []))
     return TaskData(name=name, kind=source.kind, train=train, dev=dev, test=tests, label_names=label_names,
                     parallel=parallel, revision=revision, metadata=metadata, dev_by_language=dev_by_language)

@@ -80,9 +80,17 @@ def _require(ds, columns: Sequence[str | None], where: str) -> None:
         raise ValueError(f"{where}: missing column(s) {absent}; the dataset has {ds.column_names}")
 
 
-def _finish(ds, fn, kind: str, n_labels: int | None, drop_invalid: bool):
+def _finish(ds, fn, where: str, kind: str, n_labels: int | None, drop_invalid: bool):
     out = ds.map(fn, batched=True, remove_columns=ds.column_names, features=_features(kind),
                  desc=None, load_from_cache_file=True)
+    if n_labels is not None and "label" in out.column_names:
+        # -1 marks a missing label (PAWS-X, GLUE test sets): dropped below. Any other value outside
+        # the task's labels means the data is not what the task expects: never dropped silently
+        outside = [y for y in out["label"] if not -1 <= y < n_labels]
+        if outside:
+            raise ValueError(f"{where}: {len(outside)} label(s) outside 0..{n_labels - 1} "
+                             f"(e.g. {sorted(set(outside))[:5]}); the data does not match the task's "
+                             f"{n_labels} labels (-1 marks a missing label)")
     dropped = 0
     if drop_invalid and "label" in out.column_names:
         before = len(out)
@@ -105,7 +113,7 @@ def _norm_pair(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True)
                 "sentence2": ["" if s2 is None or v is None else v for v in (batch[s2] if s2 else [None] * n)],
                 "label": [conv(v) for v in batch[label_col]]}
 
-    return _finish(ds, fn, "pair_classification", len(source.label_names or ()) or None, drop_invalid)
+    return _finish(ds, fn, where, "pair_classification", len(source.label_names or ()) or None, drop_invalid)
 
 
 def _norm_qa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
@@ -127,7 +135,7 @@ def _norm_qa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
         return {"id": [str(v) for v in batch[cols["id"]]], "question": batch[cols["question"]],
                 "context": batch[cols["context"]], "answers": answers}
 
-    out, dropped = _finish(ds, fn, "qa", None, False)
+    out, dropped = _finish(ds, fn, where, "qa", None, False)
     # answers whose text is not at answer_start in the context (counted, not dropped)
     bad = sum(1 for context, ans in zip(out["context"], out["answers"])
               for t, s in zip(ans["text"], ans["answer_start"]) if s < 0 or context[s:s + len(t)] != t)
@@ -145,7 +153,7 @@ def _norm_hellaswag(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = 
         return {"context": batch["ctx"], "endings": [list(e) for e in batch["endings"]],
                 "label": [conv(v) for v in batch["label"]]}
 
-    return _finish(ds, fn, "multiple_choice", 4, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 4, drop_invalid)
 
 
 def _norm_cosmosqa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
@@ -159,7 +167,7 @@ def _norm_cosmosqa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = T
                 "endings": [list(row) for row in zip(*(batch[a] for a in answers))],
                 "label": [conv(v) for v in batch["label"]]}
 
-    return _finish(ds, fn, "multiple_choice", 4, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 4, drop_invalid)
 
 
 def _norm_commonsenseqa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
@@ -174,7 +182,7 @@ def _norm_commonsenseqa(ds, source: HubTaskSource, meta: dict, drop_invalid: boo
             labels.append(keys.index(key) if key in keys else -1)
         return {"context": batch["question"], "endings": endings, "label": labels}
 
-    return _finish(ds, fn, "multiple_choice", 5, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 5, drop_invalid)
 
 
 def _lang_code(value) -> str:
@@ -204,7 +212,7 @@ def _norm_retrieval(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = 
         b = [str(v).rstrip("\r\n") for v in batch["target_sentence"]]
         return {"source_sentence": b if swap else a, "target_sentence": a if swap else b}
 
-    return _finish(ds, fn, "retrieval", None, False)
+    return _finish(ds, fn, where, "retrieval", None, False)
 
 
 def _tag_converter(ds, column: str, label_names: Sequence[str], where: str) -> Callable[[list], list[int]]:
@@ -257,7 +265,7 @@ def _norm_tagging(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = Tr
                 out["tags"].append(tags)
         return out
 
-    out, _ = _finish(ds, fn, "token_classification", None, False)
+    out, _ = _finish(ds, fn, where, "token_classification", None, False)
     return out, len(ds) - len(out)
 
 
@@ -280,7 +288,7 @@ def _norm_copa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True)
         return {"context": context, "endings": [[a, b] for a, b in zip(batch["choice1"], batch["choice2"])],
                 "label": [conv(v) for v in batch["label"]]}
 
-    return _finish(ds, fn, "multiple_choice", 2, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 2, drop_invalid)
 
 
 def _norm_swag(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
@@ -295,7 +303,7 @@ def _norm_swag(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True)
                             for head, *row in zip(batch["sent2"], *(batch[e] for e in endings))],
                 "label": [conv(v) for v in batch["label"]]}
 
-    return _finish(ds, fn, "multiple_choice", 4, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 4, drop_invalid)
 
 
 def _norm_casehold(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
@@ -307,7 +315,7 @@ def _norm_casehold(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = T
         return {"context": batch["context"], "endings": [list(e) for e in batch["endings"]],
                 "label": [conv(v) for v in batch["label"]]}
 
-    return _finish(ds, fn, "multiple_choice", 5, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 5, drop_invalid)
 
 
 def _norm_medqa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True):
@@ -325,7 +333,7 @@ def _norm_medqa(ds, source: HubTaskSource, meta: dict, drop_invalid: bool = True
             labels.append(letters.index(answer) if answer in letters else -1)
         return {"context": batch["question"], "endings": endings, "label": labels}
 
-    return _finish(ds, fn, "multiple_choice", 4, drop_invalid)
+    return _finish(ds, fn, where, "multiple_choice", 4, drop_invalid)
 
 
 NORMALIZERS = {
