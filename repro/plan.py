@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from repro import catalog
+from repro.attacks.coverage import can_attack
 from repro.languages import diverse_low_resource, high_resource
 from repro.models import embedded_variant
 from repro.models.embedded import embedded_model_revision
@@ -18,7 +19,7 @@ from repro.models.hub import resolve_model
 from repro.profiles import Profile
 from repro.runspec import ModelRef, RunSpec, as_items
 from repro.spec import MAX_SEEDS, Attack, Averaging, Claim, Control, Hypothesis, Reading, Recipe, Selection
-from repro.tasks.hub import training_languages
+from repro.tasks.hub import test_languages, training_languages
 from repro.tasks.loading import task_revision
 from repro.tasks.mlm_corpus import REV_WIKIPEDIA, WIKIPEDIA_ID
 
@@ -304,6 +305,8 @@ def _reading_plan(spec, reading: Reading, profile: Profile, seeds: list[int], at
             plan.skipped_targets[target] = profile.missing_task(target)
         elif plan.attack is not None and not catalog.kind_of_task(target).trainable:
             plan.skipped_targets[target] = "needs attacks on retrieval tasks (not implemented)"
+        elif plan.attack is not None and (why := _unattackable(target, plan.attack, plan.averaging, profile)):
+            plan.skipped_targets[target] = why
     plan.not_run = _recipe_needs(baseline, profile) or _recipe_needs(treatment, profile)
     for arm_recipe in (baseline, treatment):
         kept, dropped = servable_candidates(arm_recipe, profile)
@@ -352,6 +355,18 @@ def _reading_plan(spec, reading: Reading, profile: Profile, seeds: list[int], at
         return plan
     needed.extend(runs)
     return plan
+
+
+def _unattackable(target: str, attack: Attack, averaging: Averaging, profile: Profile) -> str | None:
+    """Why no test language of ``target`` that the average reads can be attacked (None: some can)."""
+    if profile.task_source != "hub":
+        return None  # the embedded benchmark has every resource in every language
+    config = _attack_configs([attack], profile)[0]
+    languages = [lang for lang in test_languages(target) if averaging.include_english or lang != "en"]
+    if any(can_attack(config["kind"], config.get("resource"), lang) for lang in languages):
+        return None
+    return (f"needs a {config.get('resource')} resource for the {attack.kind.replace('_', ' ')} attack in one of "
+            f"{catalog.task(target).title}'s test languages ({', '.join(languages)}); none has one")
 
 
 def _spec_split(spec) -> str:

@@ -169,3 +169,18 @@ def test_attacked_readings_share_one_training_run_that_evaluates_every_attack():
     attacks = {a["kind"] for a in finetune[0].hp["attacks"]}
     assert attacks == {"char_noise", "synonym", "code_switch"}
     assert {r.key for r in plan.readings[0].all_runs()} == {r.key for r in plan.readings[2].all_runs()}
+
+
+def test_an_attack_no_test_language_can_take_skips_the_target_with_the_reason():
+    plan, _ = planner.plan_claim(_spec("rq-adversarial-robustness-multilingual-intermediate-xnli-copa"),
+                                 get_profile("full"), seeds=1)
+    readings = {r.name: r for r in plan.readings}
+    # the counter-fitted table is English only, and XCOPA has no English test set
+    assert list(readings["synonyms"].skipped_targets) == ["copa"]
+    assert "none has one" in readings["synonyms"].skipped_targets["copa"]
+    # MUSE has dictionaries into English for some XCOPA languages (et, id, it, ...): copa stays
+    assert readings["code-switching"].skipped_targets == {} and readings["character-noise"].skipped_targets == {}
+    # the embedded benchmark has a table and a dictionary for every language
+    plan, _ = planner.plan_claim(_spec("rq-adversarial-robustness-multilingual-intermediate-xnli-copa"), SMOKE,
+                                 seeds=1)
+    assert all(not r.skipped_targets for r in plan.readings)

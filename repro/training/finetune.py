@@ -13,7 +13,8 @@ from transformers import AutoTokenizer, PrinterCallback, Trainer, set_seed
 
 from repro import catalog
 from repro.attacks import AttackConfig
-from repro.attacks.code_switch import load_muse_dictionary, muse_pair_published
+from repro.attacks.code_switch import load_muse_dictionary
+from repro.attacks.coverage import can_attack
 from repro.embedded import embedded_synonym_table
 from repro.embedded.corpus import bilingual_dictionary, language_synonym_table
 from repro.kinds import kind_of
@@ -35,17 +36,15 @@ def attack_resources(config: AttackConfig, language: str) -> dict | None:
     is then not attacked, and its result says so): Robust-XLT's counter-fitted table is English
     only; code-switching maps a language into English with MUSE's dictionaries (the embedded
     lexicons on smoke), so English test sets are not code-switched."""
+    if not can_attack(config.kind, config.resource, language):
+        return None
     if config.kind == "synonym":
         if config.resource == "embedded":
             return {"embedded": language_synonym_table(language)}
-        return {config.resource: counterfitted_table()} if language == "en" else None
+        return {config.resource: counterfitted_table()}
     if config.kind == "code_switch":
-        if language == "en":
-            return None
         if config.resource == "embedded":
             return {"embedded": bilingual_dictionary(language)}
-        if not muse_pair_published(language, "en"):  # e.g. XNLI's sw and ur, most of XCOPA
-            return None
         return {config.resource: load_muse_dictionary(language, "en")}
     return {}
 
