@@ -2,6 +2,7 @@
 gradient accumulation, through the runner and the trainer that `accelerate launch` uses on GPU
 runners."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 
 from repro import plan as planner
 from repro.profiles import get_profile
+from repro.runspec import as_items
 from repro.spec import load_specs
 
 pytestmark = pytest.mark.slow  # trains on the micro profile, builds an encoder or starts processes
@@ -33,14 +35,20 @@ def _runs():
     return [intermediate, qa, adversarial]
 
 
+def _odd_batch(run):
+    """The run with a batch of 3, which two processes cannot share evenly (as X-STILTs' 4 on 8 GPUs)."""
+    return dataclasses.replace(run, hyperparameters=as_items({**run.hp, "batch_size": 3}))
+
+
 def _scores(metrics: dict) -> dict:
     return {k: v for k, v in metrics.items() if k in ("per_language", "dev", "generalized")}
 
 
 def test_two_processes_train_each_run_together_and_rank0_writes(tmp_path):
     runs = _runs()
+    odd = _odd_batch(runs[-1])
     job = tmp_path / "job.json"
-    job.write_text(json.dumps({"runs": [r.to_json() for r in runs], "claims": [ADVERSARIAL_CLAIM]}))
+    job.write_text(json.dumps({"runs": [r.to_json() for r in [*runs, odd]], "claims": [ADVERSARIAL_CLAIM]}))
     # at most 2 examples per device step: the batch of 8 becomes 2 per step x 2 accumulated x 2
     # processes, the layout large batches take on GPU runners
     env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": "lo", "XLT_REPRO_MAX_DEVICE_BATCH": "2"}
@@ -75,6 +83,12 @@ def test_two_processes_train_each_run_together_and_rank0_writes(tmp_path):
             # averaged every step (each process saw other batches)
             assert _scores(mine[0]["metrics"]) == _scores(mine[1]["metrics"])
             assert mine[0]["metrics"]["per_language"]
+    # the odd batch: rank 0 trained it alone, in a process of its own, with the spec's batch of 3;
+    # both ranks read the same stored result
+    alone = [rank["results"][odd.key] for rank in ranks]
+    assert alone[0] == alone[1] and alone[0]["status"] == "ok", alone[0].get("error", "")[-800:]
+    train = alone[0]["metrics"]["train"]
+    assert train["world_size"] == 1 and train["per_device_batch"] * train["accumulation"] == 3
     # every run's folder holds its result, and the intermediate encoder the QA run read
     store = tmp_path / "store" / "micro"
     assert sorted(p.name for p in store.glob("*/result.json")) == ["result.json"] * len(list(store.glob("*/")))

@@ -8,7 +8,6 @@ environment points at the mirror (:func:`repro.rehearsal.environment`).
 
 from __future__ import annotations
 
-import argparse
 import os
 import shlex
 import subprocess
@@ -42,7 +41,11 @@ def cmd_mirror(args) -> int:
 
 def cmd_run(args) -> int:
     mirror = _mirror(args)
-    command = [sys.executable, "-m", "repro.cli", "run", "--profile", args.profile, "--rehearse", *args.run_args]
+    command = [sys.executable, "-m", "repro.cli", "run", "--profile", args.profile, "--rehearse"]
+    for option in ("seeds", "store", "report", "gpus"):
+        if getattr(args, option) is not None:
+            command += [f"--{option}", str(getattr(args, option))]
+    command += (["--only", *args.only] if args.only else []) + (["--quiet"] if args.quiet else [])
     print(f"rehearsal of the {args.profile} profile, offline, on the mirror at {mirror.root}", flush=True)
     return subprocess.run(command, env={**os.environ, **environment(mirror.root)}, check=False).returncode
 
@@ -66,6 +69,11 @@ def register_cli(sub) -> None:
             p.add_argument("--rebuild", action="store_true", help="build it again even if it is up to date")
         else:
             p.add_argument("--profile", default="full", help="the profile to rehearse (default: full)")
-            p.add_argument("run_args", nargs=argparse.REMAINDER, metavar="...",
-                           help="further options of repro run (--only, --store, --report, --quiet, ...)")
+            # the options of `repro run` a rehearsal takes
+            p.add_argument("--only", nargs="+", metavar="PATTERN", help="spec ids or glob patterns to run")
+            p.add_argument("--seeds", type=int, help="seeds per claim (default: the rehearsal's, 1)")
+            p.add_argument("--store", type=Path, help="where run results are kept (default: ./store)")
+            p.add_argument("--report", type=Path, help="report folder (default: reports/<profile>-rehearsal)")
+            p.add_argument("--gpus", type=int, metavar="N", help="runs side by side (default: the profile's)")
+            p.add_argument("--quiet", action="store_true", help="no progress bars")
 

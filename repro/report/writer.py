@@ -69,7 +69,8 @@ def results_payload(results: list[ClaimResult], profile: Profile, env: dict, now
     return {
         "schema_version": SCHEMA_VERSION, "generated": utc_stamp(now), "git_commit": commit or "unknown",
         "git_dirty": env["git_commit"].endswith("(uncommitted changes)"),
-        "profile": profile.name, "comparable": profile.comparable, "environment": env,
+        "profile": profile.name, "comparable": profile.comparable, "rehearsal": profile.rehearsal,
+        "environment": env,
         "claims": [r.to_json() for r in results],
         "runs": {key: {k: v for k, v in value.items() if k != "host"} for key, value in runs.items()},
     }
