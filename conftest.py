@@ -66,7 +66,8 @@ class ClaimItem(pytest.Item):
         self.user_properties.append(("spec_id", self.spec.id))
         if plan.not_run:
             pytest.skip(f"not run: {plan.not_run}")
-        result = verify.verify(plan, session.results, session.profile.comparable)
+        result = verify.verify(plan, session.results, session.profile.comparable,
+                               rehearsal=session.profile.rehearsal)
         asserted = result.asserted
         self.user_properties += [("verdict", result.verdict), ("reason", result.reason),
                                  ("effect", None if result.effect is None else result.effect["mean"]),

@@ -114,7 +114,8 @@ def collect(session: Session) -> dict[str, dict]:
 
 
 def judge(session: Session) -> list[verify.ClaimResult]:
-    return [verify.verify(p, session.results, session.profile.comparable) for p in session.plans]
+    return [verify.verify(p, session.results, session.profile.comparable, rehearsal=session.profile.rehearsal)
+            for p in session.plans]
 
 
 def write_report(session: Session, verdicts: list[verify.ClaimResult], report_dir: Path | None = None) -> dict:

@@ -108,11 +108,14 @@ class ClaimResult:
     seeds_needed_basis: str | None = None
     selection: dict = field(default_factory=dict)  # target -> the candidate chosen, and why
     readings: list[dict] = field(default_factory=list)  # every reading's own result
+    # False on a rehearsal: a few optimisation steps cannot find even the planted effect
+    controls_asserted: bool = True
 
     @property
     def asserted(self) -> bool:
-        """Whether this verdict is asserted: on a profile whose verdicts count, or for a control."""
-        return self.comparable or self.kind == "control"
+        """Whether this verdict is asserted: on a profile whose verdicts count, or for a control
+        (except in a rehearsal)."""
+        return self.comparable or (self.kind == "control" and self.controls_asserted)
 
     @property
     def failed(self) -> bool:
@@ -264,8 +267,9 @@ def _combine(readings: list[dict]) -> tuple[str, str]:
     return best["verdict"], f"{summary} ({best['name']}: {best['reason']})"
 
 
-def verify(plan: ClaimPlan, results: dict[str, dict], comparable: bool) -> ClaimResult:
-    """Turn stored run results (by RunSpec key) into the spec's verdict."""
+def verify(plan: ClaimPlan, results: dict[str, dict], comparable: bool, *, rehearsal: bool = False) -> ClaimResult:
+    """Turn stored run results (by RunSpec key) into the spec's verdict. ``comparable``: the profile's
+    verdicts count; ``rehearsal``: not even the controls' do (see :class:`ClaimResult`)."""
     spec: Any = plan.spec
     readings = [verify_reading(spec, reading, plan.seeds, results) for reading in plan.readings]
     primary = next((r for r in readings if r["effect"] is not None), readings[0])
@@ -279,7 +283,7 @@ def verify(plan: ClaimPlan, results: dict[str, dict], comparable: bool) -> Claim
         skipped_targets=primary["skipped_targets"], failures=[f for r in readings for f in r["failures"]],
         measured_direction=primary.get("measured_direction"), measured_verdict=primary.get("measured_verdict"),
         seeds_needed=primary.get("seeds_needed"), seeds_needed_basis=primary.get("seeds_needed_basis"),
-        selection=primary["selection"], readings=readings,
+        selection=primary["selection"], readings=readings, controls_asserted=not rehearsal,
     )
     verdict, reason = _combine(readings)
     if verdict in ("error", "not run") or result.asserted:
@@ -288,5 +292,6 @@ def verify(plan: ClaimPlan, results: dict[str, dict], comparable: bool) -> Claim
         measured = ", ".join(f"{r['name']}: {r['effect']['mean']:+.2f} points, by the rule {r['measured_verdict']}"
                              for r in readings if r["effect"] is not None)
         result.verdict = "not comparable"
-        result.reason = f"{plan.profile} profile is a scale analog; measured {measured}"
+        what = "a rehearsal" if rehearsal else "a scale analog"
+        result.reason = f"{plan.profile} profile is {what}; measured {measured}"
     return result

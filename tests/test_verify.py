@@ -125,3 +125,17 @@ def test_attack_readings_compare_attacked_scores_or_their_change():
         {"de": 55.0})
     assert verify.language_scores(metrics, "accuracy", "zero_shot", averaging, attack=change) == pytest.approx(
         {"de": -15.0})
+
+
+def test_a_rehearsal_asserts_not_even_the_controls():
+    control = next(s for s in load_specs() if s.kind == "control" and s.expected.direction == "treatment_better")
+    plan = _plan_n(control, 3, profile="full-rehearsal")
+    results = {**{_run("baseline", i).key: _metrics(0.5, 0.5, 0.5) for i in range(3)},
+               **{_run("treatment", i).key: _metrics(0.5, 0.5, 0.5) for i in range(3)}}
+    # the planted effect not found: a failed control on any profile ...
+    judged = verify.verify(plan, results, comparable=False)
+    assert judged.asserted and judged.failed
+    # ... but two optimisation steps of a rehearsal cannot find it: shown as measured, not asserted
+    rehearsed = verify.verify(plan, results, comparable=False, rehearsal=True)
+    assert not rehearsed.asserted and rehearsed.verdict == "not comparable"
+    assert rehearsed.reason.startswith("full-rehearsal profile is a rehearsal; measured")
