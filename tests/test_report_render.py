@@ -142,3 +142,19 @@ def test_on_a_comparable_profile_the_forest_plot_is_coloured_by_the_verdict(tmp_
     assert "Scale analog" not in html and "(a scale analog" not in forest["caption"]
     data = json.loads(paths["json"].read_text())
     assert data["comparable"] is True and data["claims"][0]["verdict"] == fake.results[0].verdict != "not comparable"
+
+
+def test_a_second_report_in_the_folder_says_what_changed_and_keeps_the_first(tmp_path):
+    specs = ["robust-xlt-pawsx-adversarial", "robust-xlt-pawsx-random-perturbation"]
+    _, first = write_fake_report(tmp_path, specs[:1])
+    assert "What changed since the previous report" not in first["html"].read_text()
+    # the next night: the first spec's runs fail (a verdict flip to error), a second spec is added
+    _, second = write_fake_report(tmp_path, specs, failing=frozenset({specs[0]}))
+    html, markdown = second["html"].read_text(), second["markdown"].read_text()
+    assert "What changed since the previous report" in html and "What changed since the previous report" in markdown
+    assert "1 verdict flip(s)" in html and "1 added" in html
+    assert re.search(r'<a href="#claim-robust-xlt-pawsx-adversarial">robust-xlt-pawsx-adversarial</a></td>'
+                     r"<td>verdict flip</td>", html)
+    assert "| robust-xlt-pawsx-random-perturbation | added |" in markdown
+    archived = list((tmp_path / "history").glob("results-*.json"))
+    assert len(archived) == 1 and json.loads(archived[0].read_text())["claims"][0]["id"] == specs[0]

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from repro.io import write_text
 from repro.report.schema import ResultsFileError, read_results, results_path
+from repro.report.templating import templates
 from repro.report.text import interval
 
 
@@ -290,9 +292,6 @@ def history_text(snaps: list[Snapshot]) -> str:
 def write_history(snaps: list[Snapshot], out_dir: Path | str) -> dict[str, Path]:
     """Write ``history.html`` and ``history.md`` (a table: rows by spec and reading, columns by run,
     changes marked) into ``out_dir``; returns their paths."""
-    from repro.io import write_text
-    from repro.report.writer import templates
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     context = {"snaps": snaps, "rows": history_rows(snaps), "marks": _MARKS,

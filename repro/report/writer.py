@@ -10,15 +10,14 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-import jinja2
-
 from repro import catalog
-from repro.io import find_project_root, write_json, write_text
+from repro.io import dumps_json, find_project_root, write_json, write_text
 from repro.profiles import Profile
 from repro.provenance import load_sources
 from repro.report import figure_sets, rows
-from repro.report.schema import SCHEMA_VERSION
-from repro.report.text import fmt, interval, md
+from repro.report.history import Snapshot, compare, load_snapshot, snapshot, summary_line
+from repro.report.schema import SCHEMA_VERSION, ResultsFileError
+from repro.report.templating import templates
 from repro.verify import VERDICT_HELP, ClaimResult
 
 PACKAGES = ("xlt-repro", "torch", "transformers", "accelerate", "datasets", "tokenizers", "numpy", "pandas")
@@ -129,17 +128,6 @@ def _counts(results: list[ClaimResult]) -> dict[str, int]:
     return counts
 
 
-def templates(autoescape: bool) -> jinja2.Environment:
-    """The package's templates, with the report's filters (``fmt``, ``interval``, ``md``)."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("repro", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True) if autoescape else False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-    )
-    env.filters.update(fmt=fmt, interval=interval, md=md)
-    return env
-
-
 def render(results: list[ClaimResult], plans: list, specs: list, profile: Profile, runs: dict[str, dict],
            out_dir: Path, *, now: datetime | None = None) -> dict:
     """Write index.html, report.md and results.json into ``out_dir``; returns their paths by kind
@@ -182,10 +170,37 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
         "generated": utc_stamp(now),
     }
     paths = {"html": out_dir / "index.html", "markdown": out_dir / "report.md", "json": out_dir / "results.json"}
+    payload = results_payload(results, profile, env, now, runs)
+    context["changes"] = _changes_since(_archive_previous(out_dir), payload)
     write_text(paths["html"], templates(True).get_template("report.html.j2").render(**context))
     write_text(paths["markdown"], templates(False).get_template("report.md.j2").render(**context))
-    write_results(paths["json"], results_payload(results, profile, env, now, runs))
+    write_results(paths["json"], payload)
     return paths
+
+
+def _archive_previous(out_dir: Path) -> Snapshot | None:
+    """The report folder's previous results.json, copied into ``history/`` (so that ``repro report
+    --history <dir>/history`` shows the folder's past), or None for a first report."""
+    previous = out_dir / "results.json"
+    if not previous.is_file():
+        return None
+    try:
+        snap = load_snapshot(previous)
+    except ResultsFileError:
+        return None  # unreadable: nothing to compare with (repro diff names the problem)
+    stamp = snap.generated.replace(":", "").replace(" ", "_")
+    write_text(out_dir / "history" / f"results-{stamp}-{snap.commit}.json", previous.read_text(encoding="utf-8"))
+    return snap
+
+
+def _changes_since(previous: Snapshot | None, payload: dict) -> dict | None:
+    """What changed since the previous report in this folder: verdict flips and effects that moved
+    beyond their intervals (repro.report.history's rules), for the report's "What changed" section."""
+    if previous is None:
+        return None
+    changes = compare(previous, snapshot(json.loads(dumps_json(payload)), "this report"))  # as read back
+    return {"previous": previous, "summary": summary_line(changes),
+            "rows": [c for c in changes if c.status != "unchanged"]}
 
 
 def _filter_values(summary: list[dict]) -> dict[str, list[tuple[str, str]]]:
