@@ -80,11 +80,9 @@ def build_models(session: Session, progress: bool = True) -> None:
     if session.profile.model_source != "embedded":
         return
     for ref in sorted({r.model for r in session.runs}, key=lambda m: m.name):
+        path = model_path(ref, progress=progress)  # says what it does when it has to build
         if progress:
-            print(f"embedded encoder {ref.name}: ", end="", flush=True)
-        path = model_path(ref)
-        if progress:
-            print(path)
+            print(f"embedded encoder {ref.name}: {path}", flush=True)
 
 
 def train(session: Session, *, progress: bool = True, workers: int | None = None, gpus: int | None = None,

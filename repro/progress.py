@@ -1,9 +1,18 @@
-"""What the suite prints while it works: one switch that quiets the libraries' own bars and logs."""
+"""What the suite prints while it works: its own progress (a bar on a terminal, one line per finished
+step in logs), and one switch that quiets the libraries' own bars and logs."""
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TextIO
+
+from tqdm.auto import tqdm
+from tqdm.std import tqdm as std_tqdm
+
+format_interval = std_tqdm.format_interval
 
 
 @contextmanager
@@ -34,3 +43,45 @@ def quiet_libraries(quiet: bool = True) -> Iterator[None]:
             hf_logging.enable_progress_bar()
         if datasets_bars:
             datasets.enable_progress_bars()
+
+
+class LineProgress:
+    """A progress report for logs that are not a terminal (CI, ``nohup``, a pipe): one line per
+    finished step, with the count, the elapsed time and an estimate of the time left, instead of a
+    bar redrawn with carriage returns. The subset of tqdm's interface the suite uses."""
+
+    def __init__(self, total: int, desc: str, unit: str, file: TextIO | None = None):
+        self.total, self.desc, self.unit, self.n = total, desc, unit, 0
+        self.file = file or sys.stderr
+        self.started = time.monotonic()
+        self.postfix = ""
+
+    def set_postfix_str(self, text: str) -> None:
+        self.postfix = text
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.n * (self.total - self.n) if self.n else 0.0
+        what = f": {self.postfix}" if self.postfix else ""
+        print(f"{self.desc} {self.n}/{self.total} ({self.n / max(self.total, 1):.0%}) {format_interval(elapsed)} "
+              f"elapsed, ~{format_interval(left)} left{what}", file=self.file, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, desc: str, unit: str, enabled: bool = True):
+    """A tqdm bar on a terminal (counts, rate, time left), one line per step elsewhere
+    (:class:`LineProgress`), nothing when not ``enabled`` (``--quiet``)."""
+    if not enabled:
+        return tqdm(total=total, disable=True)
+    if sys.stderr.isatty():
+        return tqdm(total=total, desc=desc, unit=unit)
+    return LineProgress(total, desc, unit)
+
+
+def stage(message: str, enabled: bool = True) -> None:
+    """One line saying what a long step is doing (the encoder build's corpus, tokenizer, pretraining)."""
+    if enabled:
+        print(message, file=sys.stderr, flush=True)

@@ -18,12 +18,11 @@ from functools import partial
 from typing import TypeGuard
 
 from accelerate.utils import broadcast_object_list
-from tqdm.auto import tqdm
 
 from repro.launch import launched_job, run_alone
 from repro.lifecycle import invocation_id
 from repro.parallel import run_dag
-from repro.progress import quiet_libraries
+from repro.progress import progress_bar, quiet_libraries
 from repro.runspec import RunSpec
 from repro.schedule import dag_order
 from repro.store import Store
@@ -171,7 +170,7 @@ def run_all(runs: list[RunSpec], store: Store, *, progress: bool = True, workers
     else:
         results = {r.key: result for r in runs if (result := store.get(r)) is not None and result["status"] == "ok"}
         todo = [r for r in runs if r.key not in results]
-    bar = tqdm(total=len(todo), desc="runs", unit="run", disable=not progress or not todo)
+    bar = progress_bar(len(todo), "runs", "run", enabled=progress and bool(todo))
     # with devices, even one run goes to a pinned worker: this process sees every GPU, and a Trainer
     # that sees several without a launcher splits each batch over them (nn.DataParallel)
     if not todo or ((workers <= 1 or len(todo) <= 1) and not devices):

@@ -16,15 +16,16 @@ from repro.models.embedded import DEFAULT_SPEC, TEST_SPEC, EncoderSpec, build_em
 from repro.models.hub import check_model_available
 
 
-def model_path(ref) -> str:
-    """A path that ``from_pretrained`` loads, for a :class:`~repro.runspec.ModelRef`."""
+def model_path(ref, progress: bool = False) -> str:
+    """A path that ``from_pretrained`` loads, for a :class:`~repro.runspec.ModelRef` (``progress``:
+    say what an embedded encoder's build is doing, when it has to be built)."""
     if ref.source == "embedded":
         job = launched_job()
         if job is not None:  # the build trains with the Trainer: one process of its own builds it
             if job.is_main_process:
                 run_alone(_BUILD, ref.name, str(ref.seed))
             job.wait_for_everyone()
-        return str(build_embedded(ref.name, ref.seed))
+        return str(build_embedded(ref.name, ref.seed, progress=progress))
     if ref.source == "hub":
         # the local snapshot of the pinned revision (a clear error naming `repro prefetch` if absent):
         # from_pretrained then needs no network

@@ -31,6 +31,7 @@ import hashlib
 import json
 import random
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -45,7 +46,7 @@ from repro.embedded import (
     pretraining_corpus,
 )
 from repro.io import atomic_directory, lock_for
-from repro.progress import quiet_libraries
+from repro.progress import quiet_libraries, stage
 
 # Bump whenever the build code changes what it produces for the same spec.
 BUILD_VERSION = "tiny-xlmr-2"
@@ -337,7 +338,8 @@ def _pretrain(model, tokenizer, corpus: dict[str, list[str]], seed: int, spec: E
         learning_rate=spec.learning_rate, warmup_steps=spec.warmup_steps, weight_decay=spec.weight_decay,
         lr_scheduler_type="linear", logging_steps=max(1, spec.steps // 10), save_strategy="no",
         report_to="none", seed=seed, data_seed=seed, use_cpu=True, dataloader_num_workers=0,
-        disable_tqdm=not progress, log_level="warning" if progress else "error")
+        # a bar on a terminal; in a log, the Trainer's loss line every tenth of the steps instead
+        disable_tqdm=not (progress and sys.stderr.isatty()), log_level="warning" if progress else "error")
     if spec.masked_only_head:
         _masked_only(model)
     try:
@@ -368,6 +370,8 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
 
         t0 = time.perf_counter()
         with quiet_libraries(not progress), _one_thread():
+            stage(f"{target.name}: generating the pretraining corpus" if pretrain else
+                  f"{target.name}: the tokenizer of the no-pretraining control", progress)
             corpus = _corpus(seed, spec) if pretrain else None
             tok_dir = build_embedded_tokenizer(cache_dir, seed=seed, spec=spec, corpus=corpus)
             t_tok = time.perf_counter() - t0
@@ -379,6 +383,8 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
                 tokenizer.save_pretrained(tmp)  # before use: saved files must not carry truncation state
                 stats = {}
                 if corpus is not None:  # the pretrained encoder; its control keeps the random weights
+                    stage(f"{target.name}: pretraining, {spec.steps} steps of {spec.batch_size} "
+                          f"(about 2 minutes on 2 cores)", progress)
                     stats = _pretrain(model, tokenizer, corpus, seed, spec, tmp, progress)
                 model.save_pretrained(tmp)
                 info = {"name": target.name, "revision": embedded_model_revision(seed, pretrain, spec=spec),
@@ -387,6 +393,7 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
                         "build_version": BUILD_VERSION, "seconds_total": round(time.perf_counter() - t0, 2),
                         "seconds_tokenizer": round(t_tok, 2), "pretraining": stats, "versions": _versions()}
                 (tmp / "build_info.json").write_text(json.dumps(info, indent=2))
+            stage(f"{target.name}: built in {time.perf_counter() - t0:.0f} s", progress)
     return target
 
 
