@@ -9,6 +9,7 @@ asserts no verdict, so both sessions pass whatever the numbers.)
 import json
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import pytest
 
@@ -33,7 +34,7 @@ def _by_claim(results):
 
 
 def test_xdist_writes_the_report_with_the_serial_numbers(tmp_path):
-    serial_out, serial = _claims_pytest(tmp_path / "serial")
+    serial_out, serial = _claims_pytest(tmp_path / "serial", f"--junitxml={tmp_path / 'junit.xml'}")
     parallel_out, parallel = _claims_pytest(tmp_path / "xdist", "-n", "2")
     assert "xlt-repro report:" in serial_out and "xlt-repro report:" in parallel_out
     assert (tmp_path / "xdist" / "report" / "index.html").is_file()
@@ -42,3 +43,9 @@ def test_xdist_writes_the_report_with_the_serial_numbers(tmp_path):
     # the runs the two claims share (the plain baseline) trained once: one result per run
     assert parallel["runs"].keys() == serial["runs"].keys()
     assert len(list((tmp_path / "xdist" / "store").rglob("result.json"))) == len(parallel["runs"])
+    # JUnit XML for CI: each claim item carries its verdict and effect as properties
+    cases = ElementTree.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    properties = {case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")} for case in cases}
+    for claim_id, (verdict, effect) in _by_claim(serial).items():
+        item = properties[f"claim[{claim_id}]"]
+        assert item["verdict"] == verdict and float(item["effect"]) == pytest.approx(effect["mean"])
