@@ -422,6 +422,7 @@ def test_a_score_stored_as_null_makes_the_claim_an_error_not_a_verdict(tmp_path,
 # --- two `repro run` on one store at once --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_runs_on_one_store_train_each_run_once_and_count_their_own(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1", "XLT_REPRO_PROJECT": str(REPO)}
     env.pop("XLT_REPRO_INVOCATION", None)

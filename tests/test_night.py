@@ -38,6 +38,7 @@ def test_two_shards_merged_make_the_whole_report(tmp_path):
     assert [r.verdict for r in final.results] == ["not comparable"]
 
 
+@pytest.mark.slow
 def test_plan_prints_the_night_on_given_gpu_counts(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
     done = subprocess.run([sys.executable, "-m", "repro.cli", "plan", "--profile", "full", "--only", "x-stilts-*",

@@ -24,6 +24,7 @@ def timed(run: Run) -> dict:
     return {"start": start, "end": time.time(), "device": os.environ.get("CUDA_VISIBLE_DEVICES"), "pid": os.getpid()}
 
 
+@pytest.mark.slow
 def test_a_target_starts_while_another_intermediate_still_trains():
     # I1 (short) -> T1; I2 (long) -> T2; 2 workers. In waves T1 would wait for I2; here it starts
     # when I1 ends, while I2 is still running.

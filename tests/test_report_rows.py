@@ -24,12 +24,12 @@ def _reading(name, effect, verdict="inconclusive", measured="inconclusive", **ex
             "failures": [], "selection": {}, "measured_verdict": measured, **extra}
 
 
-def _question(targets=("xnli", "copa")):
+def _question(targets=("xnli", "copa"), readings=()):
     return SimpleNamespace(
         id="rq-x", kind="hypothesis", seed_document="000.txt", question="Does it help?", setting="zero_shot",
         targets=[SimpleNamespace(task=t, metric="accuracy") for t in targets],
         treatment=SimpleNamespace(label="multilingual MNLI"), baseline=SimpleNamespace(label="English MNLI"),
-        source=SimpleNamespace(arxiv="2104.08645"))
+        source=SimpleNamespace(arxiv="2104.08645"), reading_list=lambda: list(readings))
 
 
 def _result(readings, expected="treatment_better", margin=None, comparable=False, kind="hypothesis", **extra):
@@ -51,6 +51,16 @@ def test_answer_sentence_says_profile_numbers_and_no_more_than_the_interval():
         "points [+0.2, +2.8]: higher with the treatment (the 95% interval excludes 0).")
     lower = _result([_reading("as-written", _effect(-3.0, -4.0, -2.0))])
     assert "lower with the treatment (the 95% interval excludes 0)" in rows.answer_sentence(lower, _question(), FULL)
+
+
+def test_a_reading_that_replaces_the_treatment_is_named_by_its_own_label():
+    medical = SimpleNamespace(name="medical", treatment=SimpleNamespace(label="medical (MedQA)"))
+    legal = SimpleNamespace(name="legal", treatment=None)
+    spec = _question(readings=(legal, medical))
+    result = _result([_reading("legal", _effect(0.4, -1.2, 2.0)), _reading("medical", _effect(0.7, -2.2, 3.6))])
+    assert "multilingual MNLI instead of English MNLI" in rows.answer_sentence(result, spec, SMOKE)
+    sentence = rows.answer_sentence(result, spec, SMOKE, result.readings[1])
+    assert "medical (MedQA) instead of English MNLI changed" in sentence and "+0.7 points" in sentence
 
 
 def test_answer_sentence_for_equivalence_one_seed_and_nothing_measured():

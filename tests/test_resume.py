@@ -42,6 +42,7 @@ def test_runspec_json_round_trip_keeps_the_key():
     assert RunSpec.from_json(json.loads(json.dumps(run.to_json()))).key == run.key
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_same_metrics(tmp_path):
     run = _run()
     reference = runner.ensure(run, Store(tmp_path / "reference"), progress=False)
@@ -144,6 +145,7 @@ def uninterrupted(tmp_path_factory):
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point, resumed_at", [("training", SAVE_EVERY), ("checkpoint", SAVE_EVERY),
                                                ("evaluation", SHORT_STEPS), ("store", SHORT_STEPS)])
 def test_killed_at_any_point_reruns_to_the_uninterrupted_result(tmp_path, uninterrupted, point, resumed_at):

@@ -199,7 +199,10 @@ def answer_sentence(result, spec, profile, reading: dict | None = None) -> str:
     if not effect or not finite(effect.get("mean")):
         why = reading.get("reason") or result.reason or "nothing was measured"
         return f"{where}, this question was not answered: {why.rstrip('.')}."
-    change = (f"{spec.treatment.label or 'the treatment'} instead of {spec.baseline.label or 'the baseline'} "
+    # a reading may replace the treatment (the medical arm of the domain question): name its own
+    declared = next((r for r in spec.reading_list() if r.name == reading.get("name")), None)
+    treatment = declared.treatment if declared is not None and declared.treatment is not None else spec.treatment
+    change = (f"{treatment.label or 'the treatment'} instead of {spec.baseline.label or 'the baseline'} "
               f"changed {_measure_phrase(spec, reading)}")
     low, high = effect.get("ci_low"), effect.get("ci_high")
     bounds = f" [{signed(low)}, {signed(high)}]" if finite(low) and finite(high) else ""
