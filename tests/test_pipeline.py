@@ -117,3 +117,57 @@ def test_token_classification_finetunes_on_the_micro_profile(tmp_path):
         assert len(kept) == len(tags) or row["length"] == run.hp["max_length"]  # only truncation drops words
         cut += len(kept) < len(tags)
     assert row["length"] == len(row["input_ids"]) and cut < len(sentences)
+
+
+NEW_CLAIM = """\
+# a claim as a user adds one: this file alone, in a project of its own
+specs:
+  - id: new-claim-xnli-augmentation
+    kind: claim
+    title: "A claim added as YAML alone"
+    source:
+      arxiv: "2104.08645"
+      version: v2
+      quote: "Data augmentation improves XNLI by 1.6 points."
+      unconfirmed: ["added by a test: nothing about it is confirmed"]
+    targets: [{task: xnli, metric: accuracy}]
+    baseline: {model: xlm-roberta-large}
+    treatment:
+      model: xlm-roberta-large
+      finetune: {objective: {name: data_augmentation, copies: 2}}
+    reported: {value: 1.6}
+    tolerance: 1.0
+    seeds: 2
+"""
+
+
+def test_a_claim_added_as_yaml_alone_validates_runs_and_is_reported(tmp_path):
+    """Adding a claim needs no code or test edit: a project holding only claims/new.yaml, entered as a
+    user would (paths resolve from the current directory upwards), validates, trains on micro and
+    shows in the report with a verdict; store and report land in that project, nowhere else."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    (project / "claims").mkdir(parents=True)
+    (project / "claims" / "new.yaml").write_text(NEW_CLAIM, encoding="utf-8")
+    work = project / "claims"  # a subfolder: the project is found upwards, as git finds its repository
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("XLT_REPRO_") or key == "XLT_REPRO_CACHE"}  # no store, report or project given
+    env["OMP_NUM_THREADS"] = "1"
+
+    def repro(*args):
+        return subprocess.run([sys.executable, "-m", "repro.cli", *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=900)
+
+    validated = repro("claims", "validate")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    done = repro("run", "--profile", "micro", "--quiet")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "new-claim-xnli-augmentation" in done.stdout and "not comparable" in done.stdout
+    results = json.loads((project / "reports" / "micro" / "results.json").read_text(encoding="utf-8"))
+    (claim,) = results["claims"]
+    assert claim["id"] == "new-claim-xnli-augmentation" and claim["verdict"] == "not comparable"
+    assert claim["effect"]["mean"] is not None and len(claim["effect"]["per_seed"]) == 2
+    assert list((project / "store").rglob("result.json"))  # the runs were trained and stored here
