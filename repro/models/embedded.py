@@ -386,7 +386,8 @@ def build_embedded_encoder(cache_dir: Path, *, seed: int = 0, pretrain: bool = T
                     stage(f"{target.name}: pretraining, {spec.steps} steps of {spec.batch_size} "
                           f"(about 2 minutes on 2 cores)", progress)
                     stats = _pretrain(model, tokenizer, corpus, seed, spec, tmp, progress)
-                model.save_pretrained(tmp)
+                with quiet_libraries():  # a bar over one shard file, not a progress report
+                    model.save_pretrained(tmp)
                 info = {"name": target.name, "revision": embedded_model_revision(seed, pretrain, spec=spec),
                         "pretrain": pretrain, "seed": seed, "spec": asdict(spec),
                         "tokenizer": tok_dir.name, "generator_version": GENERATOR_VERSION,
