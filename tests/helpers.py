@@ -8,12 +8,21 @@ REPRO_SEEDS_DIR / REPRO_ARXIV_METADATA / REPRO_SYNONYM_TABLE to point at them).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CLAIMS_DIR = REPO / "claims"
+
+
+def repro_cli(*args, env: dict | None = None, cwd: Path | str = REPO,
+              timeout: float = 600) -> subprocess.CompletedProcess:
+    """``repro ARGS`` in a new process (``python -m repro.cli``), with its output captured as text."""
+    return subprocess.run([sys.executable, "-m", "repro.cli", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def shared_path(name: str, env: str | None = None) -> Path | None:

@@ -4,11 +4,10 @@ stores merge, and `repro run` on the merged store trains nothing and reports eve
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
+from helpers import repro_cli
 from repro.pipeline import prepare, run_claims
 from repro.schedule import select_shard
 from repro.store_merge import merge_stores
@@ -41,8 +40,8 @@ def test_two_shards_merged_make_the_whole_report(tmp_path):
 @pytest.mark.slow
 def test_plan_prints_the_night_on_given_gpu_counts(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
-    done = subprocess.run([sys.executable, "-m", "repro.cli", "plan", "--profile", "full", "--only", "x-stilts-*",
-                           "--gpus", "1", "8", "--format", "json"], capture_output=True, text=True, env=env)
+    done = repro_cli("plan", "--profile", "full", "--only", "x-stilts-*", "--gpus", "1", "8", "--format", "json",
+                     env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(done.stdout)
     one, eight = summary["schedule"]
@@ -53,8 +52,7 @@ def test_plan_prints_the_night_on_given_gpu_counts(tmp_path):
     assert total / 8 <= eight["makespan_hours"] < total
     assert eight["utilisation"] == pytest.approx(total / (8 * eight["makespan_hours"]))
     assert eight["disk"]["encoders_bytes"] > 0  # X-STILTs keeps intermediate encoders
-    table = subprocess.run([sys.executable, "-m", "repro.cli", "plan", "--profile", "full", "--only", "x-stilts-*",
-                            "--gpus", "8"], capture_output=True, text=True, env=env)
+    table = repro_cli("plan", "--profile", "full", "--only", "x-stilts-*", "--gpus", "8", env=env)
     assert "makespan" in table.stdout and "the largest run needs" in table.stdout
 
 
@@ -62,10 +60,9 @@ def test_plan_prints_the_night_on_given_gpu_counts(tmp_path):
 def test_repro_run_with_submitits_local_executor_trains_every_run_as_a_job(tmp_path):
     # an X-STILTs claim on micro: an intermediate run and its target, the baseline and the control
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-m", "repro.cli", "run", "--profile", "micro", "--only",
-                           "x-stilts-tydiqa-gains", "--seeds", "1", "--executor", "local", "--quiet",
-                           "--store", str(tmp_path / "store"), "--report", str(tmp_path / "report")],
-                          capture_output=True, text=True, env=env, timeout=1200)
+    done = repro_cli("run", "--profile", "micro", "--only", "x-stilts-tydiqa-gains", "--seeds", "1", "--executor",
+                     "local", "--quiet", "--store", tmp_path / "store", "--report", tmp_path / "report", env=env,
+                     timeout=1200)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     runs = prepare("micro", select={"x-stilts-tydiqa-gains"}.__contains__, seeds=1).runs
     assert done.stdout.count("submitted job") == len(runs)

@@ -4,9 +4,11 @@ determinism of a RunSpec."""
 
 import dataclasses
 import json
+import os
 
 import pytest
 
+from helpers import repro_cli
 from repro import plan as planner
 from repro.pipeline import run_claims
 from repro.profiles import get_profile
@@ -145,10 +147,6 @@ def test_a_claim_added_as_yaml_alone_validates_runs_and_is_reported(tmp_path):
     """Adding a claim needs no code or test edit: a project holding only claims/new.yaml, entered as a
     user would (paths resolve from the current directory upwards), validates, trains on micro and
     shows in the report with a verdict; store and report land in that project, nowhere else."""
-    import os
-    import subprocess
-    import sys
-
     project = tmp_path / "project"
     (project / "claims").mkdir(parents=True)
     (project / "claims" / "new.yaml").write_text(NEW_CLAIM, encoding="utf-8")
@@ -158,8 +156,7 @@ def test_a_claim_added_as_yaml_alone_validates_runs_and_is_reported(tmp_path):
     env["OMP_NUM_THREADS"] = "1"
 
     def repro(*args):
-        return subprocess.run([sys.executable, "-m", "repro.cli", *args], cwd=work, env=env, capture_output=True,
-                              text=True, timeout=900)
+        return repro_cli(*args, cwd=work, env=env, timeout=900)
 
     validated = repro("claims", "validate")
     assert validated.returncode == 0, validated.stdout + validated.stderr

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from helpers import REPO, needs_shared, shared_path
+from helpers import needs_shared, repro_cli, shared_path
 
 pytestmark = [pytest.mark.slow, needs_shared("data/counterfitted_neighbors.json", "REPRO_SYNONYM_TABLE")]
 
 
 def _repro(*args, env=None, timeout=1800):
-    done = subprocess.run([sys.executable, "-m", "repro.cli", *args], cwd=REPO, capture_output=True, text=True,
-                          env=env, timeout=timeout)
+    done = repro_cli(*args, env=env, timeout=timeout)
     return done.returncode, done.stdout, done.stderr
 
 

@@ -2,12 +2,10 @@
 `repro report --history` (terminal and files)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from helpers import REPO
+from helpers import repro_cli
 from repro.cli import main
 from repro.report import history
 from repro.report.schema import ResultsFileError, read_results
@@ -97,8 +95,7 @@ def test_diff_exits_1_on_a_flip_0_otherwise_and_2_on_a_missing_report(tmp_path, 
 def test_diff_from_the_command_line_returns_its_exit_code(tmp_path):
     old = _write(tmp_path / "old", _results([_claim("a", "reproduced", 1.0, 0.0, 2.0)], "2026-01-01T00:00:00Z"))
     new = _write(tmp_path / "new", _results([_claim("a", "contradicted", -1.0, -2.0, -0.5)], "2026-01-02T00:00:00Z"))
-    done = subprocess.run([sys.executable, "-m", "repro.cli", "diff", str(old), str(new)], capture_output=True,
-                          text=True, timeout=120, cwd=REPO)
+    done = repro_cli("diff", old, new, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "1 verdict flip(s)" in done.stdout
 

@@ -2,12 +2,10 @@
 a conflict names both files and writes nothing; encoders come along, checkpoints do not."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from helpers import repro_cli
 from repro.store_merge import MergeConflict, merge_stores
 
 
@@ -85,15 +83,11 @@ def test_command_line(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     _put(a, "k1")
     _put(b, "k2")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-m", "repro.cli", "store", "merge", str(a), str(b), "--into",
-                           str(tmp_path / "m")], capture_output=True, text=True, env=env)
+    done = repro_cli("store", "merge", a, b, "--into", tmp_path / "m")
     assert done.returncode == 0, done.stderr
     assert "2 run(s) added" in done.stdout
     _put(tmp_path / "c", "k1", metrics={"accuracy": 0.9})
-    done = subprocess.run([sys.executable, "-m", "repro.cli", "store", "merge", str(tmp_path / "c"), "--into",
-                           str(tmp_path / "m")], capture_output=True, text=True, env=env)
+    done = repro_cli("store", "merge", tmp_path / "c", "--into", tmp_path / "m")
     assert done.returncode == 1 and "different metrics" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "repro.cli", "store", "merge", str(tmp_path / "nope"), "--into",
-                           str(tmp_path / "m")], capture_output=True, text=True, env=env)
+    done = repro_cli("store", "merge", tmp_path / "nope", "--into", tmp_path / "m")
     assert done.returncode == 1 and "no store folder" in done.stderr
