@@ -156,3 +156,8 @@ def test_attack_scores_are_means_over_seeds_of_clean_and_attacked_points(committ
     assert set(scores["xnli"]) == set(reading_plan.arms)
     # only the attacked language is shown: English was not attacked
     assert scores["xnli"]["baseline"] == {"thl": pytest.approx((70.0, 45.0))}
+    # a score stored as null (NaN when measured) is left out of the mean instead of breaking the report
+    for run in reading_plan.arms["baseline"].runs["xnli"][1:]:
+        runs[run.key]["metrics"]["attacked"][name]["per_language"]["thl"]["accuracy"] = None
+    scores = rows.attack_scores(reading_plan, {"selection": {}}, runs, {t.task: t.metric for t in spec.targets})
+    assert scores["xnli"]["baseline"] == {"thl": pytest.approx((80.0, 50.0))}

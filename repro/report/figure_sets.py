@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from repro.report import figures
 from repro.report.rows import (
     RESEARCH_QUESTIONS,
-    asserted,
     attack_scores,
     effects_by_group,
     forest_groups,
@@ -39,7 +38,7 @@ def forest_figure(results: list, specs_by_id: dict, sources: dict, profile, *, c
         return None
     groups = forest_groups(chosen, specs_by_id, sources)
     # a control's verdict counts on every profile; the claims' only where the profile is comparable
-    measured = not all(asserted(r) for r in chosen)
+    measured = not all(r.asserted for r in chosen)
     what = "controls" if controls else "claims and hypotheses"
     colour = "the measured verdict (not comparable)" if measured else "the verdict"
     title = f"{what.capitalize()}, {profile.name} profile: colour = {colour}"

@@ -251,7 +251,7 @@ def group_bars(groups: dict[str, list[dict]]) -> str | None:
     return png(fig)
 
 
-def attack_panels(scores: dict, arm_labels: dict[str, str], measure_label: str = "score (points)") -> str | None:
+def attack_panels(scores: dict, arm_labels: dict[str, str]) -> str | None:
     """Per target a panel: per language, each arm's clean score (circle) joined to its attacked score
     (triangle), so the drop under attack reads as the length of the line."""
     if not scores:
@@ -277,7 +277,7 @@ def attack_panels(scores: dict, arm_labels: dict[str, str], measure_label: str =
                 ax.plot(k + offset, attacked, "v", color=colour, markersize=5)
         ax.set_xticks(range(len(languages)), languages, fontsize=7, rotation=45 if len(languages) > 8 else 0)
         ax.set_title(target, fontsize=9)
-        ax.set_ylabel(measure_label, fontsize=8)
+        ax.set_ylabel("score (points)", fontsize=8)
         ax.tick_params(labelsize=7)
         if i == 0:
             handles = [Line2D([], [], color=ARM_COLOURS.get(a, "black"), linewidth=1.5, label=arm_labels.get(a, a))

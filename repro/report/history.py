@@ -73,9 +73,6 @@ class Snapshot:
     entries: dict[str, Entry] = field(default_factory=dict)
     when: datetime | None = None
 
-    def label(self) -> str:
-        return f"{self.generated} {self.commit}"
-
 
 def _number(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else None

@@ -17,6 +17,7 @@ from repro import catalog
 from repro.embedded import EMBEDDED_LANGUAGES
 from repro.languages import load_languages
 from repro.report.text import interval, signed
+from repro.verify import language_scores
 
 RESEARCH_QUESTIONS = "research-questions"
 CONTROLS = "controls"
@@ -52,11 +53,6 @@ def paper_title(key: str, sources: dict) -> str:
         return f"arXiv:{key}"
     short = title if len(title) <= 60 else title[:57].rstrip() + "…"
     return f"arXiv:{key}: {short}"
-
-
-def asserted(result) -> bool:
-    """Whether the result's verdicts count: a comparable profile, or a control on any profile."""
-    return bool(result.comparable) or result.kind == "control"
 
 
 @dataclass
@@ -108,7 +104,7 @@ def forest_groups(results: list, specs_by_id: dict, sources: dict) -> list[Fores
         spec = specs_by_id[result.id]
         key = paper_of(spec)
         group = groups.setdefault(key, ForestGroup(key, paper_title(key, sources)))
-        counts = asserted(result)
+        counts = result.asserted
         target = {"reported": result.reported, "tolerance": result.tolerance, "expected": result.expected,
                   "margin": result.margin}
         readings = result.readings or []
@@ -145,7 +141,7 @@ def summary_row(result, spec, sources: dict) -> dict:
     """One row of the sortable summary table, with the values its filters and sort keys read."""
     effect = result.effect or {}
     paper = paper_of(spec)
-    counts = asserted(result)
+    counts = result.asserted
     return {
         "id": result.id, "kind": result.kind, "paper": paper,
         "paper_label": {RESEARCH_QUESTIONS: "research question", CONTROLS: "control"}.get(paper, f"arXiv:{paper}"),
@@ -273,8 +269,8 @@ def attack_scores(reading_plan, reading: dict, runs: dict[str, dict], metric_of:
     """Clean and attacked scores (points, mean over seeds) per target, arm and language of an attack
     reading, from the stored runs: ``{target: {arm: {language: (clean, attacked)}}}``. A selection arm
     reads the candidate verify chose for the target; languages left unattacked are left out."""
-    attack = reading_plan.attack
-    keep_english = reading_plan.averaging.include_english
+    averaging = reading_plan.averaging
+    attacked_scores = reading_plan.attack.model_copy(update={"measure": "attacked"})  # the score, not the change
     out: dict[str, dict] = {}
     for arm_name, arm in reading_plan.arms.items():
         per_target = arm.runs
@@ -282,15 +278,16 @@ def attack_scores(reading_plan, reading: dict, runs: dict[str, dict], metric_of:
             per_target = {t: arm.candidates[choice["chosen"]][t] for t, choice in reading["selection"].items()
                           if choice.get("chosen") in arm.candidates}
         for target, target_runs in per_target.items():
-            key = catalog.metric(metric_of[target]).key
             cells: dict[str, list[tuple[float, float]]] = {}
             for run in target_runs:
                 metrics = (runs.get(run.key) or {}).get("metrics") or {}
-                attacked = ((metrics.get("attacked") or {}).get(attack.name) or {}).get("per_language") or {}
-                for lang, values in attacked.items():
-                    clean = (metrics.get("per_language") or {}).get(lang, {})
-                    if (keep_english or lang != "en") and key in values and key in clean:
-                        cells.setdefault(lang, []).append((100 * clean[key], 100 * values[key]))
+                if attacked_scores.name not in (metrics.get("attacked") or {}):
+                    continue  # a failed or missing run: verify says why
+                clean = language_scores(metrics, metric_of[target], "zero_shot", averaging)
+                attacked = language_scores(metrics, metric_of[target], "zero_shot", averaging, attack=attacked_scores)
+                for lang, score in attacked.items():
+                    if finite(score) and finite(clean.get(lang)):
+                        cells.setdefault(lang, []).append((clean[lang], score))
             if cells:
                 out.setdefault(target, {})[arm_name] = {
                     lang: (statistics.fmean(c for c, _ in pairs), statistics.fmean(a for _, a in pairs))

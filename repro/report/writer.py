@@ -41,8 +41,9 @@ def utc_stamp(now: datetime) -> str:
     return now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def environment(now: datetime | None = None) -> dict:
-    """Package versions, commit, device and time of a report (``now``: the time to record)."""
+def environment(now: datetime | None = None, git: tuple[str, bool] | None = None) -> dict:
+    """Package versions, commit, device and time of a report (``now``: the time to record; ``git``:
+    :func:`git_state`, read here when not given)."""
     import torch
 
     versions = {}
@@ -51,7 +52,7 @@ def environment(now: datetime | None = None) -> dict:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    commit, dirty = git_state()
+    commit, dirty = git or git_state()
     device = (torch.cuda.get_device_name(0) if torch.cuda.is_available()
               else f"CPU ({platform.processor() or platform.machine()})")
     now = now or datetime.now(timezone.utc)
@@ -62,12 +63,13 @@ def environment(now: datetime | None = None) -> dict:
     }
 
 
-def results_payload(results: list[ClaimResult], profile: Profile, env: dict, now: datetime, runs: dict) -> dict:
-    """results.json's content (schema version :data:`SCHEMA_VERSION`)."""
-    commit = env["git_commit"].split(" ")[0]
+def results_payload(results: list[ClaimResult], profile: Profile, env: dict, now: datetime, runs: dict,
+                    git: tuple[str, bool]) -> dict:
+    """results.json's content (schema version :data:`SCHEMA_VERSION`); ``git``: :func:`git_state`."""
+    commit, dirty = git
     return {
         "schema_version": SCHEMA_VERSION, "generated": utc_stamp(now), "git_commit": commit or "unknown",
-        "git_dirty": env["git_commit"].endswith("(uncommitted changes)"),
+        "git_dirty": dirty,
         "profile": profile.name, "comparable": profile.comparable, "rehearsal": profile.rehearsal,
         "environment": env,
         "claims": [r.to_json() for r in results],
@@ -137,7 +139,8 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
     now = now or datetime.now(timezone.utc)
     by_id = {s.id: s for s in specs}
     sources = _load_sources()
-    env = environment(now)
+    git = git_state()
+    env = environment(now, git)
     plan_of = {p.spec.id: p for p in plans}
     claims = []
     for result in results:
@@ -170,7 +173,7 @@ def render(results: list[ClaimResult], plans: list, specs: list, profile: Profil
         "generated": utc_stamp(now),
     }
     paths = {"html": out_dir / "index.html", "markdown": out_dir / "report.md", "json": out_dir / "results.json"}
-    payload = results_payload(results, profile, env, now, runs)
+    payload = results_payload(results, profile, env, now, runs, git)
     context["changes"] = _changes_since(_archive_previous(out_dir), payload)
     write_text(paths["html"], templates(True).get_template("report.html.j2").render(**context))
     write_text(paths["markdown"], templates(False).get_template("report.md.j2").render(**context))
