@@ -69,7 +69,8 @@ def gpu_hours(flops: float, gpu: str = DEFAULT_GPU, mfu: float = DEFAULT_MFU) ->
     return flops / (GPU_PEAK_TFLOPS[gpu] * 1e12 * mfu) / 3600
 
 
-def _parameters(run: RunSpec) -> int:
+def parameters(run: RunSpec) -> int:
+    """The run's model size from the catalogue (0 for embedded encoders)."""
     if run.model.source != "hub":
         return 0  # embedded encoders train on a CPU: no GPU-hours
     return next((m.parameters for m in catalog.HUB_MODELS.values() if m.hub_id == run.model.name), 0)
@@ -106,7 +107,7 @@ def _test_tokens(name: str, source: str, cap: int) -> float:
 
 def run_cost(run: RunSpec) -> RunCost:
     """Steps, tokens and FLOPs of one run."""
-    hp, params = run.hp, _parameters(run)
+    hp, params = run.hp, parameters(run)
     names = _task_names(run)
     cap = int(hp.get("qa_max_length") or hp.get("max_length") or 512)
     languages = tuple(run.languages) if run.stage == "intermediate" else ("en",)

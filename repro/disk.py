@@ -22,19 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from repro import catalog
+from repro.cost import parameters
 from repro.runspec import RunSpec
 
 WEIGHT_BYTES = 4  # fp32 master weights
 ADAMW_STATE_BYTES = 8  # two fp32 moments
 CHECKPOINTS_AT_ONCE = 2  # the new one is complete before the old one goes
-
-
-def parameters(run: RunSpec) -> int:
-    """The run's model size from the catalogue (0 for embedded encoders)."""
-    if run.model.source != "hub":
-        return 0
-    return next((m.parameters for m in catalog.HUB_MODELS.values() if m.hub_id == run.model.name), 0)
 
 
 @dataclass(frozen=True)

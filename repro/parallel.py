@@ -20,9 +20,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from repro.lifecycle import die_with_parent
 from repro.schedule import DagQueue, N, device_slots
 
-# the device a worker process was given (set once, by _take_slot, before any run)
-_SLOT_DEVICE: str | None = None
-
 
 def visible_gpus() -> list[str]:
     """The GPUs this process may use, as ``CUDA_VISIBLE_DEVICES`` names them (ids or UUIDs);
@@ -56,16 +53,10 @@ def worker_devices(gpus: int | None, runs_per_gpu: int = 1, visible: Sequence[st
 def _take_slot(slots, parent_pid: int) -> None:
     """Worker initializer: die with the parent (no orphan keeps training when ``repro run`` is
     killed), then take one device from the queue and keep to it (before CUDA starts)."""
-    global _SLOT_DEVICE
     die_with_parent(parent_pid)
-    _SLOT_DEVICE = slots.get()
-    if _SLOT_DEVICE is not None:
-        os.environ["CUDA_VISIBLE_DEVICES"] = _SLOT_DEVICE
-
-
-def slot_device() -> str | None:
-    """The device this worker process was given (None outside a worker, or on a CPU)."""
-    return _SLOT_DEVICE
+    device = slots.get()
+    if device is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = device
 
 
 def run_dag(runs: Sequence[N], work: Callable[[N], dict], *, workers: int,

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from repro.attacks.code_switch import fetch_muse_dictionary, muse_cache_path, muse_pair_published, muse_url
+from repro.attacks.code_switch import fetch_muse_dictionary, muse_cache_path, muse_url
+from repro.attacks.coverage import can_attack
 from repro.hub_access import (
     MissingResourceError,
     describe_dataset,
@@ -54,8 +55,7 @@ def muse_languages(runs: Iterable[RunSpec]) -> list[str]:
     languages: set[str] = set()
     for run in runs:
         if any(a.get("kind") == "code_switch" and a.get("resource") == "muse" for a in run.hp.get("attacks") or ()):
-            languages.update(lang for lang in test_languages(run.task)
-                             if lang != "en" and muse_pair_published(lang, "en"))
+            languages.update(lang for lang in test_languages(run.task) if can_attack("code_switch", "muse", lang))
     return sorted(languages)
 
 

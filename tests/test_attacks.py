@@ -10,6 +10,7 @@ seeds hashed with SHA-512).
 
 from __future__ import annotations
 
+import importlib
 import random
 from pathlib import Path
 
@@ -230,6 +231,22 @@ def test_fetch_muse_dictionary_caches_only_a_parsed_file(tmp_path):
         fetch_muse_dictionary("sw", "en", cache, url=good.as_uri())
     with pytest.raises(MissingResourceError, match="download failed"):
         fetch_muse_dictionary("fr", "en", cache, url=(tmp_path / "absent.txt").as_uri())
+
+
+def test_load_muse_dictionary_downloads_what_is_missing_unless_offline(tmp_path, monkeypatch):
+    # repro run checks online that MUSE answers, then the attack's evaluation loads the dictionary:
+    # that load must fetch it, as the synonym table's does, or the run fails after training
+    module = importlib.import_module("repro.attacks.code_switch")  # the package exports a function of that name
+
+    source = tmp_path / "de-en.txt"
+    source.write_text("hund dog\n", encoding="utf-8")
+    monkeypatch.setattr(module, "muse_url", lambda src, tgt: source.as_uri())
+    monkeypatch.setattr(module, "offline_mode", lambda: True)
+    with pytest.raises(MissingResourceError, match="not in the cache"):
+        load_muse_dictionary("de", "en", tmp_path / "cache")
+    monkeypatch.setattr(module, "offline_mode", lambda: False)
+    assert load_muse_dictionary("de", "en", tmp_path / "cache") == {"hund": ["dog"]}
+    assert (tmp_path / "cache" / "muse" / "de-en.txt").is_file()
 
 
 # --- QA ------------------------------------------------------------------------------------------

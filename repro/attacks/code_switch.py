@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from repro.attacks.words import perturb_text, perturb_tokens, table_attack
-from repro.hub_access import MissingResourceError
+from repro.hub_access import MissingResourceError, offline_mode
 from repro.io import cache_root, lock_for, write_bytes
 
 MUSE_URL = "https://dl.fbaipublicfiles.com/arrival/dictionaries/{src}-{tgt}.txt"
@@ -170,7 +170,11 @@ def fetch_muse_dictionary(src: str, tgt: str, cache_dir: str | os.PathLike | Non
 
 
 def load_muse_dictionary(src: str, tgt: str, cache_dir: str | os.PathLike | None = None) -> BilingualDictionary:
-    """The ``src``-``tgt`` MUSE dictionary from the cache (see :func:`muse_dictionary_path`)."""
+    """The ``src``-``tgt`` MUSE dictionary from the cache, else downloaded into it unless in offline mode
+    (as Robust-XLT's synonym table is): a run checked online before training finds what the check found
+    reachable. Offline, a missing dictionary is :func:`muse_dictionary_path`'s error."""
+    if not muse_cache_path(src, tgt, cache_dir).is_file() and not offline_mode() and muse_pair_published(src, tgt):
+        fetch_muse_dictionary(src, tgt, cache_dir)
     return load_bilingual_dictionary(muse_dictionary_path(src, tgt, cache_dir))
 
 
