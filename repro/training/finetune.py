@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
-from pathlib import Path
 
 import torch
 from transformers import AutoTokenizer, PrinterCallback, Trainer, set_seed
@@ -25,7 +24,7 @@ from repro.tasks.base import TaskData
 from repro.tasks.loading import load_task as load_source_task
 from repro.tasks.synonyms import augment_examples, counterfitted_table
 from repro.training.arguments import training_arguments
-from repro.training.checkpointing import TimedCheckpoints, complete_checkpoint
+from repro.training.checkpointing import TimedCheckpoints
 from repro.training.guards import LossWatch, train_or_restore
 from repro.training.objectives import RecipeTrainer
 from repro.training.selection import EnglishDevSelection
@@ -135,9 +134,8 @@ def fit(run: RunSpec, store, trainer_kwargs: dict, *, n_train: int, progress: bo
     callbacks = [TimedCheckpoints(), LossWatch(), *([selection] if selection else [])]
     trainer = RecipeTrainer(args=args, objective=run.objective_config, callbacks=callbacks, **trainer_kwargs)
     quiet_trainer(trainer, progress)
-    resume = last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
-    trained = train_or_restore(trainer, resume)
+    trained = train_or_restore(trainer)
     info = {**trained, "examples": n_train, "seconds": time.perf_counter() - started, **layout(trainer)}
     if selection:
         info["selection"] = selection.restore(trainer)
@@ -187,11 +185,6 @@ def provenance(run: RunSpec, *tasks: TaskData) -> dict:
     """The data and model commits a run really read (for an unpinned dataset, the commit its
     download resolved to), recorded in the result beside the RunSpec's planned revisions."""
     return {"data": [task.revision for task in tasks], "model": f"{run.model.name}@{run.model.revision}"}
-
-
-def last_checkpoint(directory: Path) -> str | None:
-    """The newest complete checkpoint (one that a kill in the middle of a save cannot have broken)."""
-    return complete_checkpoint(directory)
 
 
 def encode(run: RunSpec, store, *, progress: bool = True) -> dict:

@@ -28,7 +28,9 @@ from pathlib import Path
 
 from transformers import Trainer, TrainerCallback, TrainerState
 
-TRAINER_STATE = "trainer_state.json"
+from repro.training.checkpointing import COMPLETE_MARKER, complete_checkpoint
+
+TRAINER_STATE = COMPLETE_MARKER  # the Trainer's state file, written last in a checkpoint
 
 
 class TrainingDiverged(RuntimeError):
@@ -103,9 +105,11 @@ def out_of_memory_advice(args) -> str:
             f"batches with more accumulation steps, or use more processes or a device with more memory")
 
 
-def train_or_restore(trainer: Trainer, resume: str | None) -> dict:
-    """Train (resuming from ``resume`` if given) up to ``max_steps``, or load a checkpoint that already
-    reached them; returns the steps, the mean loss over the whole run and where it resumed from."""
+def train_or_restore(trainer: Trainer) -> dict:
+    """Train up to ``max_steps``, resuming from the newest complete checkpoint in the trainer's output
+    folder if there is one, or load a checkpoint that already reached them; returns the steps, the
+    mean loss over the whole run and where it resumed from."""
+    resume = complete_checkpoint(trainer.args.output_dir) if trainer.args.output_dir else None
     max_steps = trainer.args.max_steps
     if resume is not None and (checkpoint_step(resume) or 0) >= max_steps:
         # killed after training ended: the checkpoint holds the final weights and the whole log

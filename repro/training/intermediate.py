@@ -22,7 +22,6 @@ from repro.training.arguments import training_arguments
 from repro.training.checkpointing import TimedCheckpoints
 from repro.training.finetune import (
     freeze_embeddings,
-    last_checkpoint,
     layout,
     load_task,
     provenance,
@@ -220,9 +219,8 @@ def intermediate(run: RunSpec, store, *, progress: bool = True) -> dict:
     trainer = MultiTaskTrainer(model=model, args=args, task_batches=batches, objective=run.objective_config,
                                callbacks=[TimedCheckpoints(), LossWatch()])
     quiet_trainer(trainer, progress)
-    resume = last_checkpoint(store.checkpoint_dir(run))
     started = time.perf_counter()
-    trained = train_or_restore(trainer, resume)
+    trained = train_or_restore(trainer)
     seconds = time.perf_counter() - started
     if args.process_index == 0:  # rank 0 writes
         _save_encoder(model, tokenizer, store.encoder_dir(run))
