@@ -94,6 +94,8 @@ def cmd_store_merge(args) -> int:
         return 1
     print(f"merged {len(args.sources)} store(s) into {args.into}: {len(report.added)} run(s) added, "
           f"{len(report.replaced)} failed result(s) replaced by successful ones, {len(report.same)} already there")
+    for line in report.untrusted:  # repro run trains these runs again
+        print(f"store merge: left out {line}", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from helpers import repro_cli
+from repro.store import result_checksum
 from repro.store_merge import MergeConflict, merge_stores
 
 
@@ -13,6 +14,7 @@ def _put(store, key, *, status="ok", metrics=None, encoder=False, checkpoints=Fa
     folder = store / key
     folder.mkdir(parents=True)
     result = {"status": status, "metrics": metrics if metrics is not None else {"accuracy": 0.5}}
+    result["checksum"] = result_checksum(result)  # as the store writes it
     (folder / "result.json").write_text(json.dumps(result))
     (folder / "runspec.json").write_text(json.dumps({"key": key}))
     if encoder:
@@ -91,3 +93,19 @@ def test_command_line(tmp_path):
     assert done.returncode == 1 and "different metrics" in done.stderr
     done = repro_cli("store", "merge", tmp_path / "nope", "--into", tmp_path / "m")
     assert done.returncode == 1 and "no store folder" in done.stderr
+
+
+def test_a_result_the_store_would_not_trust_is_left_out_and_named(tmp_path):
+    a, b, into = tmp_path / "a", tmp_path / "b", tmp_path / "merged"
+    edited = _put(a, "k1") / "result.json"
+    record = json.loads(edited.read_text())
+    record["metrics"]["accuracy"] = 0.99  # edited by hand: the checksum no longer matches
+    edited.write_text(json.dumps(record))
+    (_put(a, "k2") / "result.json").write_text('{"status": "ok", "metr')  # truncated
+    _put(b, "k1", status="failed")
+    report = merge_stores([a, b], into)
+    assert report.added == ["k1"]  # the failed result of b: the edited one of a is not a result
+    assert json.loads((into / "k1" / "result.json").read_text())["status"] == "failed"
+    assert not (into / "k2").exists()
+    assert [line.split(": ")[0] for line in report.untrusted] == [str(edited), str(a / "k2" / "result.json")]
+    assert "checksum does not match" in report.untrusted[0] and "unreadable" in report.untrusted[1]
