@@ -156,8 +156,7 @@ def cmd_run(args) -> int:
         from repro.submit import train_session
 
         executor = partial(train_session, cluster=args.executor, partition=args.partition,
-                           gpus_per_job=args.gpus_per_job, timeout_min=args.timeout_min,
-                           minutes=args.checkpoint_minutes)
+                           gpus_per_job=args.gpus_per_job, timeout_min=args.timeout_min)
     outcome = run_claims(args.profile, seeds=args.seeds, select=_select(args.only), store_root=args.store,
                          rehearse=args.rehearse,
                          report_dir=args.report, progress=not args.quiet, gpus=args.gpus,

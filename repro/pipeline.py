@@ -85,6 +85,12 @@ def build_models(session: Session, progress: bool = True) -> None:
             print(f"embedded encoder {ref.name}: {path}", flush=True)
 
 
+def _checkpoints_every(minutes: float | None, session: Session):
+    """Elapsed-time checkpoints every ``minutes`` (default: the profile's) in this process and the ones
+    it starts (workers, batch jobs)."""
+    return checkpoint_interval(minutes or session.profile.checkpoint_minutes)
+
+
 def train(session: Session, *, progress: bool = True, workers: int | None = None, gpus: int | None = None,
           runs_per_gpu: int = 1, checkpoint_minutes: float | None = None) -> dict[str, dict]:
     """Train every run the store does not hold yet; the session's results are every run's result.
@@ -99,7 +105,7 @@ def train(session: Session, *, progress: bool = True, workers: int | None = None
         workers = len(devices)
     elif workers is None:
         workers = gpus if gpus is not None else session.profile.workers
-    with checkpoint_interval(checkpoint_minutes or session.profile.checkpoint_minutes):
+    with _checkpoints_every(checkpoint_minutes, session):
         session.results = runner.run_all(session.runs, session.store, progress=progress, workers=workers,
                                          devices=devices)
     return session.results
@@ -157,7 +163,8 @@ def run_claims(profile_name: str = "smoke", *, seeds: int | None = None, paths=N
         check_resources(session)
         build_models(session, progress)
         if executor is not None:
-            session.results = executor(session)
+            with _checkpoints_every(checkpoint_minutes, session):  # batch jobs inherit it
+                session.results = executor(session)
         else:
             train(session, progress=progress, gpus=gpus, runs_per_gpu=runs_per_gpu,
                   checkpoint_minutes=checkpoint_minutes)

@@ -148,5 +148,4 @@ def train_session(session, *, cluster: str, folder: Path | None = None, **option
     """``pipeline.run_claims``' executor: the session's runs as batch jobs (see :func:`submit_runs`).
     submitit keeps its job files and logs in ``folder`` (default: ``<store>/.submitit``)."""
     folder = Path(folder) if folder else session.store.root / ".submitit"
-    minutes = options.pop("minutes", None) or session.profile.checkpoint_minutes
-    return submit_runs(session.runs, session.store, cluster=cluster, folder=folder, minutes=minutes, **options)
+    return submit_runs(session.runs, session.store, cluster=cluster, folder=folder, **options)
