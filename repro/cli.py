@@ -43,9 +43,10 @@ def _unwritable(args) -> str | None:
     """Why the store or the report folder cannot be written (read-only, full), checked before any
     training; None when both can."""
     from repro.io import probe_writable, reports_root, store_root
+    from repro.profiles import get_profile
     from repro.store import describe_os_error
 
-    profile = args.profile + ("-rehearsal" if getattr(args, "rehearse", False) else "")
+    profile = get_profile(args.profile, rehearse=getattr(args, "rehearse", False)).name  # as prepare() names it
     folders = {"store": (Path(args.store or store_root()) / profile, "--store or $XLT_REPRO_STORE"),
                "report folder": (Path(args.report or reports_root() / profile), "--report")}
     for what, (folder, option) in folders.items():
