@@ -53,14 +53,22 @@ def _sources_for(name: str) -> list[HubTaskSource]:
     return chain
 
 
-def training_languages(name: str) -> tuple[str, ...]:
-    """The languages a hub task has training data in: English, its own translated training sets, and
-    those of its ``translations_from`` source (empty for a task the full profile cannot load)."""
+def _supported_source(name: str) -> HubTaskSource | None:
+    """The hub source of a task (by its catalogue name or its hub key, as run names are), or None
+    when the full profile cannot load it."""
     definition = TASKS.get(name)
     key = definition.hub if definition else name
     if key not in HUB_TASKS or not HUB_TASKS[key].supported:
+        return None
+    return HUB_TASKS[key]
+
+
+def training_languages(name: str) -> tuple[str, ...]:
+    """The languages a hub task has training data in: English, its own translated training sets, and
+    those of its ``translations_from`` source (empty for a task the full profile cannot load)."""
+    source = _supported_source(name)
+    if source is None:
         return ()
-    source = HUB_TASKS[key]
     languages = ["en"] + [lang for lang in source.train_languages if lang in source.configs]
     if source.translations_from:
         languages += list(HUB_TASKS[source.translations_from].configs)
@@ -69,11 +77,8 @@ def training_languages(name: str) -> tuple[str, ...]:
 
 def test_languages(name: str) -> tuple[str, ...]:
     """The languages a hub task is tested in (its configs; empty for a task the full profile cannot load)."""
-    definition = TASKS.get(name)
-    key = definition.hub if definition else name
-    if key not in HUB_TASKS or not HUB_TASKS[key].supported:
-        return ()
-    return tuple(HUB_TASKS[key].configs)
+    source = _supported_source(name)
+    return tuple(source.configs) if source is not None else ()
 
 
 def dataset_requirements(name: str, languages: Sequence[str] | None = None,
